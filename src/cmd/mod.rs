@@ -1,0 +1,7 @@
+//! The subcommands, one file each. Each takes resolved settings and returns what it did; the
+//! binary prints it.
+
+pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;

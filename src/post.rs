@@ -1,0 +1,60 @@
+//! The `Post`: one type for every later stage, whether it came from `content/` or from a feed.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// One post, local or remote, with its HTML already safe to publish.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    /// Stable across builds: `local:<slug>` for a local post, the entry's id for a remote one.
+    pub id: String,
+    /// Where the post came from.
+    pub source: Source,
+    /// The path segment the post would like; the site makes it unique.
+    pub slug: String,
+    /// Plain text.
+    pub title: String,
+    /// The original post, for a remote post.
+    pub original_url: Option<String>,
+    /// When it was first published, with the offset it was published in.
+    pub published: DateTime<FixedOffset>,
+    /// When it last changed, if the source says.
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// Plain-text names.
+    pub authors: Vec<String>,
+    /// Safe HTML: a paragraph or two.
+    pub summary: String,
+    /// Safe HTML: the whole post.
+    pub content: String,
+    /// The words of the post with no markup, for search.
+    pub text: String,
+    /// Free-form topics, as the author spelled them.
+    pub tags: Vec<String>,
+    /// Broad groupings, as the author or the feed's settings spelled them.
+    pub categories: Vec<String>,
+    /// Explicitly marked as a weeknote (front matter, or the feed's `weeknotes = true`).
+    pub weeknote: bool,
+    /// A draft is only built with `--drafts`.
+    pub draft: bool,
+    /// Anything else the front matter's `extra` table holds, for themes.
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+/// Where a post came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Source {
+    /// A Markdown file, by its path relative to the site's root.
+    Local(PathBuf),
+    /// A feed of the blog roll, by its configured URL (its key in the archive).
+    Feed(String),
+}
+
+impl Post {
+    /// True for a post that came from a feed.
+    pub fn is_remote(&self) -> bool {
+        matches!(self.source, Source::Feed(_))
+    }
+}

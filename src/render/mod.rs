@@ -1,0 +1,120 @@
+//! Rendering: the site and a theme in, files out.
+//!
+//! Pages are rendered in parallel and handed to a [`Sink`] as they are made, so a site of
+//! 100,000 posts never holds all its pages in memory at once.
+
+mod pages;
+mod sitemap;
+mod templates;
+pub mod theme;
+pub mod view;
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::site::Site;
+pub use theme::Theme;
+pub use view::Links;
+
+/// Where rendered files go. Paths are relative to the output folder and use `/`.
+pub trait Sink: Sync {
+    /// Stores one file.
+    fn write(&self, path: &str, contents: &[u8]) -> std::io::Result<()>;
+}
+
+/// What went wrong rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template does not parse, or fails while rendering a page; the message names the
+    /// template, line and column.
+    #[error("template error while rendering {page}:\n{message}")]
+    Template {
+        /// The page being rendered, or "the theme" when loading failed.
+        page: String,
+        /// Tera's report.
+        message: String,
+    },
+    /// A file could not be handed to the output.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The output path.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A theme file could not be read.
+    #[error(transparent)]
+    Theme(#[from] theme::ThemeError),
+}
+
+/// What rendering made.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RenderStats {
+    /// HTML pages.
+    pub pages: usize,
+    /// Every file, pages included.
+    pub files: usize,
+    /// Seconds spent.
+    pub seconds: f64,
+}
+
+/// Hands one file to the sink, naming it if that fails.
+fn emit(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+    sink.write(path, bytes)
+        .map_err(|source| RenderError::Write {
+            path: path.to_string(),
+            source,
+        })
+}
+
+/// Compiles the theme's templates, to report their errors without building.
+pub fn check_theme(theme: &Theme, config: &Config) -> Result<(), RenderError> {
+    templates::load(theme, config, &Links::new(config)).map(|_| ())
+}
+
+/// Renders every page, feed and static file of `site` into `sink`.
+pub fn render(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Result<RenderStats, RenderError> {
+    let started = Instant::now();
+    let links = Links::new(config);
+    let tera = templates::load(theme, config, &links)?;
+    let views = view::Views {
+        site,
+        links: &links,
+    };
+    let write = |path: &str, bytes: &[u8]| {
+        sink.write(path, bytes)
+            .map_err(|source| RenderError::Write {
+                path: path.to_string(),
+                source,
+            })
+    };
+
+    let plan = pages::Plan::new(views, config);
+    let html_pages = plan.render_all(&tera, sink)?;
+
+    let sitemap = sitemap::sitemap(site, &links, &plan.listing_paths());
+    write("sitemap.xml", &sitemap)?;
+    write("robots.txt", sitemap::robots(&links).as_bytes())?;
+    // GitHub Pages would otherwise run Jekyll over the output and drop files starting with `_`.
+    write(".nojekyll", b"")?;
+    theme.assets.par_iter().try_for_each(|(path, asset)| {
+        let bytes = asset.read().map_err(|source| RenderError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        write(path, &bytes)
+    })?;
+
+    Ok(RenderStats {
+        pages: html_pages,
+        files: html_pages + 3 + theme.assets.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
