@@ -7,6 +7,7 @@
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod post;

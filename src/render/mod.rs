@@ -27,11 +27,13 @@ pub trait Sink: Sync {
 /// What went wrong rendering.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    /// A template does not parse, or fails while rendering a page; the message names the
-    /// template, line and column.
+    /// A template does not compile; the message names the template, line and column.
+    #[error("the theme's templates do not compile:\n{0}")]
+    Theme(String),
+    /// A template fails while rendering a page; the message names the template, line and column.
     #[error("template error while rendering {page}:\n{message}")]
     Template {
-        /// The page being rendered, or "the theme" when loading failed.
+        /// The page being rendered.
         page: String,
         /// Tera's report.
         message: String,
@@ -46,7 +48,7 @@ pub enum RenderError {
     },
     /// A theme file could not be read.
     #[error(transparent)]
-    Theme(#[from] theme::ThemeError),
+    Load(#[from] theme::ThemeError),
 }
 
 /// What rendering made.

@@ -1,0 +1,118 @@
+//! A fixture site in a temporary folder, built with the same code as `roundup build`.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use roundup::cmd::build::{self, BuildReport, BuildSettings};
+
+/// A site being put together for a test.
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A site with `[site]` settings plus `extra` TOML appended to feeds.toml.
+    pub fn new(extra: &str) -> Self {
+        Self::with_base_url("https://example.org/", extra)
+    }
+
+    /// A site published at `base_url`.
+    pub fn with_base_url(base_url: &str, extra: &str) -> Self {
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        };
+        site.write(
+            "feeds.toml",
+            &format!(
+                "[site]\ntitle = \"Test notes\"\nbase_url = \"{base_url}\"\n\
+                 description = \"A site for tests.\"\n{extra}\n"
+            ),
+        );
+        site
+    }
+
+    /// The site's root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file under the root, creating folders.
+    pub fn write(&self, path: &str, text: &str) {
+        let path = self.root().join(path);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// Writes `content/<name>.md` with a title, a date and extra front matter lines.
+    pub fn post(&self, name: &str, date: &str, front: &str, body: &str) {
+        self.write(
+            &format!("content/{name}.md"),
+            &format!("---\ntitle: \"{name}\"\ndate: {date}\n{front}---\n{body}\n"),
+        );
+    }
+
+    /// Settings for a build into `<root>/public`, with "now" fixed.
+    pub fn settings(&self) -> BuildSettings {
+        let mut settings = BuildSettings::new(self.root());
+        settings.now = now();
+        settings.offline = true;
+        settings
+    }
+
+    /// Builds with default settings.
+    pub fn build(&self) -> anyhow::Result<BuildReport> {
+        build::run(&self.settings())
+    }
+
+    /// The output folder of a default build.
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// A file of the output, as text.
+    pub fn read(&self, path: &str) -> String {
+        let path = self.public().join(path);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Whether the output has a file.
+    pub fn has(&self, path: &str) -> bool {
+        self.public().join(path).is_file()
+    }
+}
+
+/// The fixed "now" of every test build.
+pub fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z")
+        .expect("a valid date")
+        .to_utc()
+}
+
+/// Every `href` of the page's `<article class="card">` headings, in order: the posts a listing shows.
+pub fn listed_posts(html: &str) -> Vec<String> {
+    html.split(r#"<h2 class="card-title"><a href=""#)
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Every file under `dir` with its bytes, sorted by path.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
