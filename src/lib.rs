@@ -4,13 +4,21 @@
 //! [`config`] → [`content`] (local posts) and feeds → [`site`] → [`render`] → [`output`].
 //! [`cmd`] holds one function per subcommand; the binary only parses arguments and prints.
 
+pub mod archive;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod feed;
+pub mod fetch;
+pub mod health;
+pub mod ingest;
 pub mod linkcheck;
 pub mod markdown;
+pub mod opml;
 pub mod output;
 pub mod post;
 pub mod render;
+pub mod sanitize;
 pub mod site;
 pub mod slug;
+pub mod weeknotes;

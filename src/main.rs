@@ -7,7 +7,10 @@ use anyhow::Context as _;
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 
+use roundup::archive::Status;
 use roundup::cmd::{build, check, init, new};
+use roundup::fetch::{Outcome, Progress, Request};
+use roundup::health::{self, FeedHealth};
 
 /// roundup rounds up weeknotes and blog posts into one static site with one combined feed.
 ///
@@ -63,6 +66,15 @@ struct BuildArgs {
     /// Do not use the network: build from content/ and the archive of feed entries.
     #[arg(long)]
     offline: bool,
+    /// Exit with 1 when more than PERCENT of the fetched feeds fail (the site is still written).
+    #[arg(long, value_name = "PERCENT")]
+    fail_on_feed_errors: Option<f64>,
+    /// Print only errors.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Print the build report as JSON on standard output instead of the summary.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -100,9 +112,34 @@ fn main() -> ExitCode {
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Build(args) => {
+            let (quiet, json, limit) =
+                (args.quiet || args.json, args.json, args.fail_on_feed_errors);
             let settings = build_settings(args)?;
-            let report = build::run(&settings)?;
-            print_build(&report);
+            let report = build::run(&settings, &FetchProgress::new(quiet))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if !quiet {
+                print_build(&report, settings.offline);
+            }
+            if let Some(limit) = limit {
+                let fetched = report.feeds.iter().filter(|f| f.fetched).count();
+                let failed = report
+                    .feeds
+                    .iter()
+                    .filter(|f| f.fetched && f.status == Status::Failed)
+                    .count();
+                let percent = if fetched == 0 {
+                    0.0
+                } else {
+                    100.0 * failed as f64 / fetched as f64
+                };
+                if percent > limit {
+                    eprintln!(
+                        "error: {failed} of {fetched} feeds failed ({percent:.0}%), more than --fail-on-feed-errors {limit}%"
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
         }
         Command::Check(args) => {
             let report = check::run(&check::CheckSettings {
@@ -160,7 +197,71 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
 }
 
-fn print_build(report: &build::BuildReport) {
+/// A progress bar on a terminal, a line per feed otherwise, nothing when quiet.
+struct FetchProgress {
+    quiet: bool,
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+    done: std::sync::atomic::AtomicUsize,
+    total: std::sync::atomic::AtomicUsize,
+}
+
+impl FetchProgress {
+    fn new(quiet: bool) -> Self {
+        FetchProgress {
+            quiet,
+            bar: std::sync::OnceLock::new(),
+            done: 0.into(),
+            total: 0.into(),
+        }
+    }
+}
+
+impl Progress for FetchProgress {
+    fn start(&self, total: usize) {
+        self.total
+            .store(total, std::sync::atomic::Ordering::Relaxed);
+        if self.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            return;
+        }
+        let bar = indicatif::ProgressBar::new(total as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "Fetching feeds {bar:30} {pos}/{len} {wide_msg}",
+            )
+            .expect("a valid template"),
+        );
+        let _ = self.bar.set(bar);
+    }
+
+    fn done(&self, request: &Request, outcome: &Outcome) {
+        let what = match outcome {
+            Outcome::Body { .. } => "fetched".to_string(),
+            Outcome::NotModified { .. } => "not modified".to_string(),
+            Outcome::Gone => "gone".to_string(),
+            Outcome::Failed { error, .. } => format!("failed: {error}"),
+        };
+        match self.bar.get() {
+            Some(bar) => {
+                bar.inc(1);
+                bar.set_message(request.url.host_str().unwrap_or_default().to_string());
+            }
+            None if !self.quiet => {
+                let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                let total = self.total.load(std::sync::atomic::Ordering::Relaxed);
+                eprintln!("[{done}/{total}] {}: {what}", request.url);
+            }
+            None => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn print_build(report: &build::BuildReport, offline: bool) {
+    print_feeds(&report.feeds, report.fetch_seconds, offline);
     println!(
         "Built {} pages ({} local posts, {} from feeds) into {} in {:.2}s",
         report.render.pages,
@@ -176,3 +277,77 @@ fn print_build(report: &build::BuildReport) {
         report.output.bytes as f64 / 1e6
     );
 }
+
+/// The feeds' part of the summary: counts, then only the feeds that need someone's attention.
+fn print_feeds(feeds: &[FeedHealth], seconds: f64, offline: bool) {
+    if feeds.is_empty() {
+        return;
+    }
+    let fetched = feeds.iter().filter(|f| f.fetched).count();
+    if offline || fetched == 0 {
+        println!(
+            "Feeds: not fetched ({} in the blog roll); built from the archive",
+            feeds.len()
+        );
+    } else {
+        let counts: Vec<String> = health::tally(feeds)
+            .into_iter()
+            .map(|(status, n)| format!("{n} {}", status.as_str().replace('_', " ")))
+            .collect();
+        let new: usize = feeds.iter().map(|f| f.new_entries).sum();
+        println!(
+            "Fetched {fetched} feeds in {seconds:.1}s: {}; {new} new entries",
+            counts.join(", ")
+        );
+    }
+    let attention: Vec<&FeedHealth> = feeds
+        .iter()
+        .filter(|f| {
+            f.fetched
+                && (matches!(f.status, Status::Failed | Status::Moved | Status::Gone)
+                    || f.error.is_some())
+        })
+        .collect();
+    // Many feeds failing one way (no network, say) make one line, not a hundred.
+    let mut by_cause: std::collections::BTreeMap<&str, Vec<&FeedHealth>> =
+        std::collections::BTreeMap::new();
+    for feed in &attention {
+        by_cause
+            .entry(feed.error.as_deref().unwrap_or_default())
+            .or_default()
+            .push(feed);
+    }
+    for feed in &attention {
+        let why = feed.error.as_deref().unwrap_or_default();
+        match by_cause.get(why) {
+            Some(group) if group.len() > GROUP_FROM => {
+                if std::ptr::eq(group[0], *feed) {
+                    println!(
+                        "  {:<8} {} feeds: {why} (each is in health.json)",
+                        feed.status.as_str(),
+                        group.len()
+                    );
+                }
+            }
+            _ => println!(
+                "  {:<8} {} <{}> {why}",
+                feed.status.as_str(),
+                feed.name,
+                feed.url
+            ),
+        }
+    }
+    if fetched > 0
+        && feeds
+            .iter()
+            .filter(|f| f.fetched)
+            .all(|f| f.status == Status::Failed)
+    {
+        println!(
+            "  hint: no feed could be fetched; without a network, --offline builds from the archive at once"
+        );
+    }
+}
+
+/// More feeds than this failing for one reason are summed up in one line.
+const GROUP_FROM: usize = 5;

@@ -46,7 +46,7 @@ fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Outpu
 }
 
 /// What writing the output did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct OutputStats {
     /// Files whose bytes changed or are new.
     pub written: usize,

@@ -5,12 +5,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, IsoWeek, Utc};
 use chrono_tz::Tz;
 
 use crate::config::{Config, FeedConfig};
+use crate::health::FeedHealth;
 use crate::post::{Post, Source};
 use crate::slug::{Slugs, slugify, term_key};
+use crate::weeknotes;
 
 /// What the command line decides about which posts are published.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +38,41 @@ pub struct SitePost {
     pub categories: Vec<usize>,
     /// Index into [`Site::sources`], for a remote post.
     pub source: Option<usize>,
+    /// Set when the post is a weeknote.
+    pub weeknote: Option<Weeknote>,
+}
+
+/// What the site knows of a weeknote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weeknote {
+    /// Its number in its series, when the title has one.
+    pub number: Option<u32>,
+    /// The ISO week it belongs to, in the site's time zone.
+    pub week: IsoWeek,
+}
+
+/// One ISO week's weeknotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Week {
+    /// The week.
+    pub week: IsoWeek,
+    /// `2026-W47`.
+    pub slug: String,
+    /// Indices into [`Site::posts`], newest first.
+    pub posts: Vec<usize>,
+}
+
+/// A department, council or body and its blogs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    /// As `feeds.toml` spells it most often.
+    pub name: String,
+    /// Its folder under `organisations/`.
+    pub slug: String,
+    /// Indices into [`Site::sources`], in `feeds.toml` order.
+    pub sources: Vec<usize>,
+    /// Indices into [`Site::posts`], newest first.
+    pub posts: Vec<usize>,
 }
 
 /// A tag or category and its posts.
@@ -78,6 +115,8 @@ pub struct SiteSource {
     pub slug: String,
     /// Indices into [`Site::posts`], newest first.
     pub posts: Vec<usize>,
+    /// How it fared in this build, if it was ever tried.
+    pub health: Option<FeedHealth>,
 }
 
 /// Everything the renderer needs, decided.
@@ -95,6 +134,10 @@ pub struct Site {
     pub years: Vec<Year>,
     /// The blog roll, in `feeds.toml` order.
     pub sources: Vec<SiteSource>,
+    /// Sorted by name.
+    pub organisations: Vec<Organisation>,
+    /// Weeks with weeknotes, newest first.
+    pub weeks: Vec<Week>,
     /// The time zone dates are shown in.
     pub tz: Tz,
 }
@@ -102,12 +145,14 @@ pub struct Site {
 /// Orders posts, gives each its address and groups them.
 ///
 /// `posts` holds local and remote posts together; remote posts of feeds no longer in the blog
-/// roll are left out (they stay in the archive). `off_home` holds ids kept off the home page.
+/// roll are left out (they stay in the archive), and a post that two feeds carry appears once.
+/// `off_home` holds ids kept off the home page; `health` how each feed fared.
 pub fn build(
     config: &Config,
     posts: Vec<Post>,
     selection: Selection,
     off_home: &std::collections::HashSet<String>,
+    health: &[FeedHealth],
 ) -> Site {
     let feeds: HashMap<&str, usize> = config
         .feeds
@@ -123,6 +168,10 @@ pub fn build(
             feed: feed.clone(),
             slug: source_slugs.claim(&slugify(feed.name())),
             posts: Vec::new(),
+            health: health
+                .iter()
+                .find(|h| h.url == feed.url().as_str())
+                .cloned(),
         })
         .collect();
 
@@ -130,11 +179,15 @@ pub fn build(
         .into_iter()
         .filter(|p| selection.drafts || !p.draft)
         .filter(|p| selection.future || p.published.with_timezone(&Utc) <= selection.now)
-        .filter_map(|p| match &p.source {
+        .filter_map(|mut p| match &p.source {
             Source::Local(_) => Some((p, None)),
-            Source::Feed(url) => feeds.get(url.as_str()).map(|&i| (p, Some(i))),
+            Source::Feed(url) => feeds.get(url.as_str()).map(|&i| {
+                p.weeknote |= config.feeds[i].weeknotes;
+                (p, Some(i))
+            }),
         })
         .collect();
+    dedupe(&mut posts);
     posts.sort_by(|(a, _), (b, _)| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
 
     let paths = assign_paths(&posts, &sources);
@@ -167,18 +220,22 @@ pub fn build(
         if let Some(s) = source {
             sources[s].posts.push(i);
         }
+        let weeknote = weeknote_of(&post, config.site.timezone);
         site_posts.push(SitePost {
             post,
             path,
             tags,
             categories,
             source,
+            weeknote,
         });
     }
     let home = (0..site_posts.len())
         .filter(|&i| !off_home.contains(&site_posts[i].post.id))
         .collect();
     let years = archive(&site_posts, config.site.timezone);
+    let organisations = organisations(&sources);
+    let weeks = weeks(&site_posts);
     Site {
         posts: site_posts,
         home,
@@ -186,8 +243,124 @@ pub fn build(
         categories,
         years,
         sources,
+        organisations,
+        weeks,
         tz: config.site.timezone,
     }
+}
+
+/// A post is a weeknote when its front matter or feed says so, when it is tagged as one, or
+/// when its title reads like one.
+fn weeknote_of(post: &Post, tz: Tz) -> Option<Weeknote> {
+    let detected = weeknotes::detect_title(&post.title);
+    let marked = post.weeknote || post.tags.iter().any(|t| weeknotes::is_weeknote_tag(t));
+    (marked || detected.is_some()).then(|| Weeknote {
+        number: detected.and_then(|d| d.number),
+        week: weeknotes::week_of(post.published, tz, detected),
+    })
+}
+
+fn weeks(posts: &[SitePost]) -> Vec<Week> {
+    let mut by_week: BTreeMap<IsoWeek, Vec<usize>> = BTreeMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        if let Some(note) = post.weeknote {
+            by_week.entry(note.week).or_default().push(i);
+        }
+    }
+    by_week
+        .into_iter()
+        .rev()
+        .map(|(week, posts)| Week {
+            slug: weeknotes::week_slug(week),
+            week,
+            posts,
+        })
+        .collect()
+}
+
+fn organisations(sources: &[SiteSource]) -> Vec<Organisation> {
+    let mut by_key: BTreeMap<String, (BTreeMap<&str, usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, source) in sources.iter().enumerate() {
+        let Some(name) = source
+            .feed
+            .organisation
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        else {
+            continue;
+        };
+        let (spellings, members) = by_key.entry(term_key(name)).or_default();
+        *spellings.entry(name).or_default() += 1;
+        members.push(i);
+    }
+    let mut slugs = Slugs::new();
+    by_key
+        .into_values()
+        .map(|(spellings, members)| {
+            let name = most_common(spellings.into_iter().map(|(n, c)| (n.to_string(), c)));
+            let mut posts: Vec<usize> = members
+                .iter()
+                .flat_map(|&s| sources[s].posts.iter().copied())
+                .collect();
+            posts.sort_unstable();
+            Organisation {
+                slug: slugs.claim(&slugify(&name)),
+                name,
+                sources: members,
+                posts,
+            }
+        })
+        .collect()
+}
+
+/// The spelling used most; ties go to the one that sorts first, so the choice never churns.
+fn most_common(spellings: impl Iterator<Item = (String, usize)>) -> String {
+    spellings
+        .max_by(|(a, n), (b, m)| n.cmp(m).then_with(|| b.cmp(a)))
+        .map(|(name, _)| name)
+        .unwrap_or_default()
+}
+
+/// Keeps one copy of an entry that several feeds carry (same id or same link): the copy from
+/// the feed listed first in `feeds.toml`.
+fn dedupe(posts: &mut Vec<(Post, Option<usize>)>) {
+    posts.sort_by(|(a, fa), (b, fb)| fa.cmp(fb).then_with(|| a.id.cmp(&b.id)));
+    let mut seen = std::collections::HashSet::new();
+    posts.retain(|(post, source)| {
+        if source.is_none() {
+            return true;
+        }
+        let link = post.original_url.as_deref().map(link_key);
+        let new_id = seen.insert(format!("id {}", post.id));
+        let new_link = link.is_none_or(|l| seen.insert(format!("link {l}")));
+        new_id && new_link
+    });
+}
+
+/// A link with the parts that differ between copies of one post removed: scheme, `www.`,
+/// trailing slash, fragment and tracking parameters.
+fn link_key(link: &str) -> String {
+    let Ok(mut url) = url::Url::parse(link) else {
+        return link.to_string();
+    };
+    url.set_fragment(None);
+    let query: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !k.starts_with("utm_"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.set_query(None);
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches("www.")
+        .to_ascii_lowercase();
+    let rest = &url[url::Position::BeforePath..];
+    format!("{host}{}", rest.trim_end_matches('/'))
 }
 
 /// Local posts live at `posts/<slug>/` (their slugs are unique, the content stage checks);
@@ -250,11 +423,7 @@ impl Terms {
             .by_key
             .into_values()
             .map(|(spellings, posts)| {
-                let name = spellings
-                    .into_iter()
-                    .max_by(|(a, n), (b, m)| n.cmp(m).then_with(|| b.cmp(a)))
-                    .map(|(name, _)| name)
-                    .unwrap_or_default();
+                let name = most_common(spellings.into_iter());
                 Term {
                     slug: String::new(),
                     has_page: posts.len() >= min_posts,
@@ -415,6 +584,7 @@ mod tests {
             ],
             all(),
             &Default::default(),
+            &[],
         );
         let ids: Vec<_> = site.posts.iter().map(|p| p.post.id.as_str()).collect();
         assert_eq!(ids, ["c", "a", "b"]);
@@ -431,6 +601,7 @@ mod tests {
             ],
             all(),
             &Default::default(),
+            &[],
         );
         let names: Vec<_> = site.tags.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["Other", "user research"]);
@@ -450,6 +621,7 @@ mod tests {
             ],
             all(),
             &Default::default(),
+            &[],
         );
         let a11y = site
             .tags
@@ -480,6 +652,7 @@ mod tests {
                     now,
                 },
                 &Default::default(),
+                &[],
             )
             .posts
             .len()
@@ -494,9 +667,21 @@ mod tests {
     fn remote_posts_with_one_title_get_stable_distinct_paths() {
         let older = remote("r1", "Weeknotes", "2026-01-01T00:00:00Z");
         let newer = remote("r2", "Weeknotes", "2026-01-08T00:00:00Z");
-        let site = build(&config(""), vec![older.clone()], all(), &Default::default());
+        let site = build(
+            &config(""),
+            vec![older.clone()],
+            all(),
+            &Default::default(),
+            &[],
+        );
         assert_eq!(site.posts[0].path, "posts/blog-one/weeknotes/");
-        let site = build(&config(""), vec![newer, older], all(), &Default::default());
+        let site = build(
+            &config(""),
+            vec![newer, older],
+            all(),
+            &Default::default(),
+            &[],
+        );
         assert_eq!(site.posts[1].path, "posts/blog-one/weeknotes/");
         assert_eq!(site.posts[0].path, "posts/blog-one/weeknotes-2026-01-08/");
         // The feed's configured tags reach its posts.
@@ -507,7 +692,7 @@ mod tests {
     fn posts_of_feeds_no_longer_configured_are_left_out() {
         let mut gone = remote("g", "Gone", "2026-01-01T00:00:00Z");
         gone.source = Source::Feed("https://removed.example/feed".to_string());
-        let site = build(&config(""), vec![gone], all(), &Default::default());
+        let site = build(&config(""), vec![gone], all(), &Default::default(), &[]);
         assert!(site.posts.is_empty());
     }
 
@@ -522,6 +707,7 @@ mod tests {
             ],
             all(),
             &Default::default(),
+            &[],
         );
         assert_eq!(site.years.len(), 2);
         assert_eq!(site.years[0].months[0].month, 8);

@@ -52,7 +52,7 @@ pub enum RenderError {
 }
 
 /// What rendering made.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct RenderStats {
     /// HTML pages.
     pub pages: usize,
@@ -60,6 +60,22 @@ pub struct RenderStats {
     pub files: usize,
     /// Seconds spent.
     pub seconds: f64,
+}
+
+/// `health.json`: how each feed fared, for monitoring a site from outside.
+fn health_json(site: &Site) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Health<'a> {
+        feeds: Vec<&'a crate::health::FeedHealth>,
+    }
+    let feeds = site
+        .sources
+        .iter()
+        .filter_map(|s| s.health.as_ref())
+        .collect();
+    let mut json = serde_json::to_vec_pretty(&Health { feeds }).expect("health serialises");
+    json.push(b'\n');
+    json
 }
 
 /// Hands one file to the sink, naming it if that fails.
@@ -104,6 +120,7 @@ pub fn render(
     let sitemap = sitemap::sitemap(site, &links, &plan.listing_paths());
     write("sitemap.xml", &sitemap)?;
     write("robots.txt", sitemap::robots(&links).as_bytes())?;
+    write("health.json", &health_json(site))?;
     // GitHub Pages would otherwise run Jekyll over the output and drop files starting with `_`.
     write(".nojekyll", b"")?;
     theme.assets.par_iter().try_for_each(|(path, asset)| {
@@ -116,7 +133,7 @@ pub fn render(
 
     Ok(RenderStats {
         pages: html_pages,
-        files: html_pages + 3 + theme.assets.len(),
+        files: html_pages + 4 + theme.assets.len(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -1,6 +1,8 @@
 //! A fixture site in a temporary folder, built with the same code as `roundup build`.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -62,7 +64,7 @@ impl TestSite {
 
     /// Builds with default settings.
     pub fn build(&self) -> anyhow::Result<BuildReport> {
-        build::run(&self.settings())
+        build::run(&self.settings(), &roundup::fetch::Silent)
     }
 
     /// The output folder of a default build.

@@ -1,0 +1,442 @@
+//! Untrusted feed HTML made safe to publish.
+//!
+//! Two passes. ammonia parses the HTML as a browser would and keeps only what an explicit
+//! allow-list names: no script, style, frame, object, form, SVG or MathML, no event handler,
+//! no URL but http, https and mailto. A lol_html pass then fits what is left to the page: it
+//! resolves relative links against the entry's address, moves headings below the page's own
+//! `h1`, loads images lazily over https and drops tracking pixels.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use ammonia::{Builder, UrlRelative};
+use lol_html::html_content::Element;
+use lol_html::{HtmlRewriter, Settings, element};
+use url::Url;
+
+/// Elements a blog post may use.
+const TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+];
+
+/// Elements removed together with everything inside them: their content is code, not prose.
+const DROPPED_WITH_CONTENT: &[&str] = &[
+    "script", "style", "template", "noscript", "iframe", "frame", "frameset", "object", "embed",
+    "applet", "svg", "math", "form", "select", "textarea", "button", "title", "head",
+];
+
+/// Attributes allowed on every allowed element.
+const GENERIC_ATTRIBUTES: &[&str] = &["title", "lang", "dir"];
+
+/// Attributes allowed on one element each.
+const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["href", "hreflang"]),
+    ("abbr", &["title"]),
+    ("img", &["src", "alt", "width", "height"]),
+    ("ol", &["start", "reversed"]),
+    ("q", &["cite"]),
+    ("blockquote", &["cite"]),
+    ("del", &["datetime"]),
+    ("ins", &["datetime"]),
+    ("time", &["datetime"]),
+    ("th", &["scope", "colspan", "rowspan"]),
+    ("td", &["colspan", "rowspan"]),
+];
+
+/// Images that count visits rather than show anything.
+const TRACKERS: &[&str] = &[
+    "feeds.feedburner.com/~r/",
+    "feeds.feedburner.com/~ff/",
+    "/~ff/",
+    "pixel.wp.com",
+    "stats.wordpress.com",
+    "medium.com/_/stat",
+    "pixel.quantserve.com",
+    "www.google-analytics.com",
+];
+
+/// Cleans untrusted HTML from feeds. Built once per build and shared across threads.
+pub struct Sanitizer {
+    builder: Builder<'static>,
+}
+
+impl Default for Sanitizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Sanitizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sanitizer")
+    }
+}
+
+impl Sanitizer {
+    /// A sanitiser with the allow-list above.
+    pub fn new() -> Self {
+        let mut builder = Builder::empty();
+        builder
+            .tags(TAGS.iter().copied().collect())
+            .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
+            .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+            .tag_attributes(
+                TAG_ATTRIBUTES
+                    .iter()
+                    .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect::<HashSet<_>>()))
+                    .collect::<HashMap<_, _>>(),
+            )
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            // Resolved in the second pass, against each entry's own base.
+            .url_relative(UrlRelative::PassThrough)
+            .link_rel(Some("noopener noreferrer"))
+            .strip_comments(true);
+        Sanitizer { builder }
+    }
+
+    /// Returns safe HTML. Relative links and image sources are resolved against `base` (the
+    /// entry's address, else its feed's); without a base they are dropped.
+    pub fn clean(&self, html: &str, base: Option<&Url>) -> String {
+        if html.trim().is_empty() {
+            return String::new();
+        }
+        let safe = self.builder.clean(html).to_string();
+        fit_to_page(&safe, base).unwrap_or(safe)
+    }
+}
+
+/// The second pass; `None` only if lol_html rejects ammonia's own output, which it never should.
+fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
+    let resolve = |el: &mut Element<'_, '_>, attr: &str| {
+        let Some(value) = el.get_attribute(attr) else {
+            return;
+        };
+        match absolute(&value, base) {
+            Some(url) => el.set_attribute(attr, &url).unwrap_or_default(),
+            None => el.remove_attribute(attr),
+        }
+    };
+    let out = RefCell::new(Vec::with_capacity(html.len()));
+    let settings = Settings::new()
+        .append_element_content_handler(element!("h1, h2, h3, h4, h5", |el| {
+            let next = match el.tag_name().as_str() {
+                "h1" => "h2",
+                "h2" => "h3",
+                "h3" => "h4",
+                "h4" => "h5",
+                _ => "h6",
+            };
+            el.set_tag_name(next)?;
+            Ok(())
+        }))
+        .append_element_content_handler(element!("a[href]", |el| {
+            resolve(el, "href");
+            Ok(())
+        }))
+        .append_element_content_handler(element!("img", |el| {
+            if is_tracker(el) {
+                el.remove();
+                return Ok(());
+            }
+            resolve(el, "src");
+            if let Some(src) = el.get_attribute("src")
+                && let Some(rest) = src.strip_prefix("http://")
+            {
+                // An http image on an https page is blocked as mixed content.
+                el.set_attribute("src", &format!("https://{rest}"))?;
+            }
+            if el.get_attribute("src").is_none() {
+                el.remove();
+                return Ok(());
+            }
+            el.set_attribute("loading", "lazy")?;
+            if !el.has_attribute("alt") {
+                // Better announced as decorative than read out as a file name.
+                el.set_attribute("alt", "")?;
+            }
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
+        out.borrow_mut().extend_from_slice(chunk)
+    });
+    rewriter.write(html.as_bytes()).ok()?;
+    rewriter.end().ok()?;
+    String::from_utf8(out.into_inner()).ok()
+}
+
+fn absolute(value: &str, base: Option<&Url>) -> Option<String> {
+    let value = value.trim();
+    if let Ok(url) = Url::parse(value) {
+        // ammonia let only allowed schemes through.
+        return Some(url.to_string());
+    }
+    base?
+        .join(value)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(String::from)
+}
+
+fn is_tracker(el: &Element<'_, '_>) -> bool {
+    let tiny = |attr: &str| {
+        el.get_attribute(attr)
+            .is_some_and(|v| matches!(v.trim().trim_end_matches("px"), "0" | "1"))
+    };
+    let src = el.get_attribute("src").unwrap_or_default();
+    (tiny("width") && tiny("height")) || TRACKERS.iter().any(|t| src.contains(t))
+}
+
+/// Text with all markup removed and entities decoded, whitespace collapsed: for titles,
+/// category and author names, and search text.
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let is_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
+        if !is_tag {
+            text.push('<');
+            rest = after;
+            continue;
+        }
+        let skip = if after.starts_with("!--") {
+            after.find("-->").map_or(after.len(), |e| e + 3)
+        } else {
+            after.find('>').map_or(after.len(), |e| e + 1)
+        };
+        let name: String = after
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if BLOCKS.contains(&name.as_str()) {
+            text.push(' ');
+        }
+        if matches!(name.as_str(), "script" | "style") && !after.starts_with('/') {
+            let close = format!("</{name}");
+            let lower = after.to_ascii_lowercase();
+            rest = lower.find(&close).map_or("", |e| &after[e..]);
+            continue;
+        }
+        rest = &after[skip..];
+    }
+    text.push_str(rest);
+    let decoded = html_escape::decode_html_entities(&text);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Tags whose edges separate words.
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+    "img",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(html: &str) -> String {
+        let base = Url::parse("https://blog.example/2026/03/post/").unwrap();
+        Sanitizer::new().clean(html, Some(&base))
+    }
+
+    #[test]
+    fn scripts_and_their_content_are_removed() {
+        let out = clean(
+            "<p>Hi<script>alert(1)</script></p><style>p{}</style><iframe src=x>fallback</iframe>",
+        );
+        assert_eq!(out, "<p>Hi</p>");
+    }
+
+    #[test]
+    fn event_handlers_and_styles_are_removed() {
+        let out = clean(r#"<p onclick="x()" style="color:red" class="c" id="top">t</p>"#);
+        assert_eq!(out, "<p>t</p>");
+    }
+
+    #[test]
+    fn a_javascript_link_loses_its_href() {
+        for href in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "java&#09;script:alert(1)",
+            "&#106;avascript:x",
+            "vbscript:x",
+            "data:text/html,<script>x</script>",
+        ] {
+            let out = clean(&format!(r#"<a href="{href}">x</a>"#));
+            assert!(!out.contains("href"), "{href} -> {out}");
+        }
+    }
+
+    #[test]
+    fn links_are_absolute_and_opened_safely() {
+        let out = clean(r#"<a href="../other/">o</a> <a href="mailto:a@b.example">m</a>"#);
+        assert!(
+            out.contains(r#"href="https://blog.example/2026/03/other/""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="mailto:a@b.example""#), "{out}");
+        assert_eq!(
+            out.matches(r#"rel="noopener noreferrer""#).count(),
+            2,
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn without_a_base_relative_links_are_dropped() {
+        let out = Sanitizer::new().clean(r#"<a href="/x">x</a><img src="/i.png">"#, None);
+        assert!(!out.contains("/x") && !out.contains("<img"), "{out}");
+    }
+
+    #[test]
+    fn headings_sit_below_the_page_title() {
+        let out = clean("<h1>A</h1><h2>B</h2><h5>E</h5><h6>F</h6>");
+        assert_eq!(out, "<h2>A</h2><h3>B</h3><h6>E</h6><h6>F</h6>");
+    }
+
+    #[test]
+    fn images_load_lazily_over_https_with_an_alt() {
+        let out = clean(r#"<img src="http://cdn.example/a.png"><img src="pic.jpg" alt="A cat">"#);
+        assert!(out.contains(r#"src="https://cdn.example/a.png""#), "{out}");
+        assert!(
+            out.contains(r#"src="https://blog.example/2026/03/post/pic.jpg""#),
+            "{out}"
+        );
+        assert_eq!(out.matches(r#"loading="lazy""#).count(), 2, "{out}");
+        assert!(
+            out.contains(r#"alt="""#) && out.contains(r#"alt="A cat""#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn tracking_pixels_are_dropped() {
+        let out = clean(concat!(
+            r#"<p>x<img src="https://t.example/p.gif" width="1" height="1">"#,
+            r#"<img src="http://feeds.feedburner.com/~r/blog/~4/abc">"#,
+            r#"<img src="https://pixel.wp.com/b.gif?x=1"></p>"#
+        ));
+        assert_eq!(out, "<p>x</p>");
+    }
+
+    #[test]
+    fn svg_math_forms_and_frames_are_gone() {
+        let out = clean(
+            r#"<svg><script>x</script></svg><math><mi>x</mi></math><form><input></form><object data=x></object><embed src=x>"#,
+        );
+        assert_eq!(out, "");
+    }
+
+    #[test]
+    fn ordinary_markup_survives() {
+        let html = r#"<p><strong>b</strong> <em>i</em> <code>c</code></p><ul><li>x</li></ul><table><thead><tr><th scope="col">h</th></tr></thead><tbody><tr><td>d</td></tr></tbody></table><blockquote><p>q</p></blockquote>"#;
+        assert_eq!(clean(html), html);
+    }
+
+    #[test]
+    fn empty_and_junk_input_does_not_panic() {
+        assert_eq!(clean(""), "");
+        assert_eq!(clean("   "), "");
+        let _ = clean("<<<>>><p <a href=\"\u{0}\">");
+    }
+
+    #[test]
+    fn plain_text_drops_markup_and_decodes_entities() {
+        assert_eq!(plain_text("Tom &amp; Jerry <b>x</b>"), "Tom & Jerry x");
+        assert_eq!(plain_text("<p>one</p><p>two</p>"), "one two");
+        assert_eq!(plain_text("a < b &lt; c"), "a < b < c");
+        assert_eq!(plain_text("x<script>var a = '<p>';</script>y"), "xy");
+        assert_eq!(plain_text("caf&eacute;&nbsp;au&#160;lait"), "café au lait");
+    }
+}

@@ -1,0 +1,269 @@
+//! A small HTTP/1.1 server on 127.0.0.1 for tests and benchmarks.
+//!
+//! Made by hand rather than with a framework because the faults it must stage (a body that
+//! drips one byte a second, a truncated body, a connection that never answers) are exactly what
+//! a well-behaved server library refuses to do.
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// A request as the handler sees it.
+#[derive(Debug, Clone)]
+pub struct Req {
+    /// `GET`, ...
+    pub method: String,
+    /// The path and query.
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: HashMap<String, String>,
+}
+
+impl Req {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+}
+
+/// How the body is sent.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// All at once, with a correct `Content-Length`.
+    Bytes(Vec<u8>),
+    /// One byte at a time with a pause between.
+    Drip(Vec<u8>, Duration),
+    /// Declares `Content-Length: declared` and sends only these bytes, then closes.
+    Truncated(Vec<u8>, usize),
+    /// Sends nothing at all and keeps the connection open.
+    Hang,
+}
+
+/// A response.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The status code.
+    pub status: u16,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Body,
+    /// Waited before answering: network latency.
+    pub delay: Duration,
+}
+
+impl Reply {
+    /// 200 with a body and a content type.
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status: 200,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: Body::Bytes(body.into()),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// A status with an empty body.
+    pub fn status(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Body::Bytes(Vec::new()),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// A redirect.
+    pub fn redirect(status: u16, to: &str) -> Reply {
+        Reply::status(status).with("Location", to)
+    }
+
+    /// A feed with an ETag, answering 304 when the request already has it.
+    pub fn feed_with_etag(req: &Req, content_type: &str, body: &[u8], etag: &str) -> Reply {
+        if req.header("if-none-match") == Some(etag) {
+            Reply::status(304).with("ETag", etag)
+        } else {
+            Reply::ok(content_type, body.to_vec()).with("ETag", etag)
+        }
+    }
+
+    /// Adds a header.
+    pub fn with(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answers after a pause.
+    pub fn after(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+}
+
+type Handler = Arc<dyn Fn(&Req) -> Reply + Send + Sync>;
+
+/// A running server; it stops when the test process ends.
+pub struct Server {
+    addr: SocketAddr,
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl Server {
+    /// Starts a server on a free port of 127.0.0.1, answering every request with `handler`.
+    pub fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Server {
+        let handler: Handler = Arc::new(handler);
+        let hits = Arc::new(Mutex::new(HashMap::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let counted = Arc::clone(&hits);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async move {
+                let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+                tx.send(listener.local_addr().expect("an address"))
+                    .expect("the test waits");
+                loop {
+                    let Ok((stream, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    let handler = Arc::clone(&handler);
+                    let hits = Arc::clone(&counted);
+                    tokio::spawn(async move {
+                        let _ = serve(stream, handler, hits).await;
+                    });
+                }
+            });
+        });
+        let addr = rx.recv().expect("the server starts");
+        Server { addr, hits }
+    }
+
+    /// An absolute URL on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// How many requests a path has had.
+    pub fn hits(&self, path: &str) -> usize {
+        self.hits
+            .lock()
+            .expect("not poisoned")
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many requests in all.
+    pub fn total_hits(&self) -> usize {
+        self.hits.lock().expect("not poisoned").values().sum()
+    }
+}
+
+async fn serve(
+    mut stream: TcpStream,
+    handler: Handler,
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+) -> std::io::Result<()> {
+    loop {
+        let Some(req) = read_request(&mut stream).await? else {
+            return Ok(());
+        };
+        *hits
+            .lock()
+            .expect("not poisoned")
+            .entry(req.path.clone())
+            .or_default() += 1;
+        let reply = handler(&req);
+        if !reply.delay.is_zero() {
+            tokio::time::sleep(reply.delay).await;
+        }
+        let length = match &reply.body {
+            Body::Bytes(b) | Body::Drip(b, _) => Some(b.len()),
+            Body::Truncated(_, declared) => Some(*declared),
+            Body::Hang => None,
+        };
+        let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
+        for (name, value) in &reply.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if let Some(length) = length {
+            head.push_str(&format!("Content-Length: {length}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await?;
+        match reply.body {
+            Body::Bytes(bytes) => stream.write_all(&bytes).await?,
+            Body::Drip(bytes, every) => {
+                for byte in bytes {
+                    stream.write_all(&[byte]).await?;
+                    stream.flush().await?;
+                    tokio::time::sleep(every).await;
+                }
+            }
+            Body::Truncated(bytes, _) => {
+                stream.write_all(&bytes).await?;
+                return stream.shutdown().await;
+            }
+            Body::Hang => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return Ok(());
+            }
+        }
+        stream.flush().await?;
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Req>> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1024];
+    let end = loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
+        let n = stream.read(&mut byte).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&byte[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..end]);
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or_default().split(' ');
+    let method = first.next().unwrap_or_default().to_string();
+    let path = first.next().unwrap_or_default().to_string();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Ok(Some(Req {
+        method,
+        path,
+        headers,
+    }))
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        308 => "Permanent Redirect",
+        404 => "Not Found",
+        410 => "Gone",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
