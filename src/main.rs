@@ -8,7 +8,7 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 
 use roundup::archive::Status;
-use roundup::cmd::{build, check, init, new};
+use roundup::cmd::{build, check, export, import_opml, init, new};
 use roundup::fetch::{Outcome, Progress, Request};
 use roundup::health::{self, FeedHealth};
 
@@ -38,6 +38,27 @@ enum Command {
     New(NewArgs),
     /// Start a new site in DIR: a commented feeds.toml and a first post.
     Init(InitArgs),
+    /// Print every post, local and archived, as JSON Lines: all your data, to take elsewhere.
+    Export(RootOnly),
+    /// Add the feeds of an OPML blog roll to feeds.toml, skipping those already there.
+    ///
+    /// The file's comments and layout are kept. Outlines that hold feeds name their organisation.
+    ImportOpml(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct RootOnly {
+    #[command(flatten)]
+    root: RootArg,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// The OPML file to read.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    #[command(flatten)]
+    root: RootArg,
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +180,25 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::New(args) => {
             let path = new::run(&absolute(&args.root.root)?, &args.title, Utc::now())?;
             println!("{}", path.display());
+        }
+        Command::Export(args) => {
+            let stdout = std::io::stdout();
+            let count = export::run(&absolute(&args.root.root)?, &mut stdout.lock(), Utc::now())?;
+            eprintln!("exported {count} posts");
+        }
+        Command::ImportOpml(args) => {
+            let report = import_opml::run(&absolute(&args.root.root)?, &args.file)?;
+            for name in &report.added {
+                println!("added    {name}");
+            }
+            for (name, why) in &report.skipped {
+                println!("skipped  {name}: {why}");
+            }
+            println!(
+                "{} added, {} skipped",
+                report.added.len(),
+                report.skipped.len()
+            );
         }
         Command::Init(args) => {
             let files = init::run(&args.dir, Utc::now())?;

@@ -49,6 +49,15 @@ fn every_page_exists_and_every_internal_link_resolves() {
         "archive/2026/01/index.html",
         "archive/2026/03/index.html",
         "sources/index.html",
+        "organisations/index.html",
+        "weeknotes/index.html",
+        "search/index.html",
+        "atom.xml",
+        "rss.xml",
+        "feed.json",
+        "tags/research/atom.xml",
+        "blogroll.opml",
+        "health.json",
         "404.html",
         "sitemap.xml",
         "robots.txt",
@@ -227,13 +236,19 @@ fn two_posts_with_one_slug_name_both_files() {
 #[test]
 fn a_template_error_names_the_template_and_line() {
     let site = small_site("https://example.org/");
-    site.write("templates/list.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ posts | nosuchfilter }}\n{% endblock main %}");
+    site.write("templates/terms.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ terms | nosuchfilter }}\n{% endblock main %}");
     let err = format!("{:#}", site.build().unwrap_err());
-    assert!(err.contains("list.html:3"), "{err}");
+    assert!(
+        err.contains("do not compile") && err.contains("terms.html:3"),
+        "{err}"
+    );
 
-    site.write("templates/list.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ not_defined.field }}\n{% endblock main %}");
+    site.write("templates/terms.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ not_defined.field }}\n{% endblock main %}");
     let err = format!("{:#}", site.build().unwrap_err());
-    assert!(err.contains("list.html:3"), "{err}");
+    assert!(
+        err.contains("rendering tags/") && err.contains("terms.html:3"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -3,5 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod export;
+pub mod import_opml;
 pub mod init;
 pub mod new;

@@ -3,8 +3,10 @@
 //! Pages are rendered in parallel and handed to a [`Sink`] as they are made, so a site of
 //! 100,000 posts never holds all its pages in memory at once.
 
+mod feeds;
 mod pages;
 mod sitemap;
+mod syndication;
 mod templates;
 pub mod theme;
 pub mod view;
@@ -78,6 +80,21 @@ fn health_json(site: &Site) -> Vec<u8> {
     json
 }
 
+/// The blog roll as OPML, grouped by organisation.
+fn blogroll(site: &Site, config: &Config) -> Vec<u8> {
+    let feeds: Vec<crate::opml::OpmlFeed> = site
+        .sources
+        .iter()
+        .map(|s| crate::opml::OpmlFeed {
+            name: s.feed.name().to_string(),
+            xml_url: s.feed.url().to_string(),
+            html_url: s.feed.homepage.as_ref().map(|u| u.to_string()),
+            organisation: s.feed.organisation.clone(),
+        })
+        .collect();
+    crate::opml::write(&format!("{}: blog roll", config.site.title), &feeds)
+}
+
 /// Hands one file to the sink, naming it if that fails.
 fn emit(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
     sink.write(path, bytes)
@@ -121,6 +138,7 @@ pub fn render(
     write("sitemap.xml", &sitemap)?;
     write("robots.txt", sitemap::robots(&links).as_bytes())?;
     write("health.json", &health_json(site))?;
+    write("blogroll.opml", &blogroll(site, config))?;
     // GitHub Pages would otherwise run Jekyll over the output and drop files starting with `_`.
     write(".nojekyll", b"")?;
     theme.assets.par_iter().try_for_each(|(path, asset)| {
@@ -133,7 +151,7 @@ pub fn render(
 
     Ok(RenderStats {
         pages: html_pages,
-        files: html_pages + 4 + theme.assets.len(),
+        files: html_pages + 5 + theme.assets.len(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -24,10 +24,7 @@ pub(super) fn load(theme: &Theme, config: &Config, links: &Links) -> Result<Tera
             .iter()
             .map(|(n, t)| (n.as_str(), t.as_str())),
     )
-    .map_err(|e| RenderError::Template {
-        page: "the theme".to_string(),
-        message: report(&e),
-    })?;
+    .map_err(|e| RenderError::Theme(report(&e)))?;
     let site = SiteView {
         title: &config.site.title,
         description: &config.site.description,

@@ -118,3 +118,22 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Whether tests that need a tool outside Rust (Python's feedparser, Chromium) must run: CI sets
+/// `ROUNDUP_REQUIRE_EXTERNAL=1`, so there a missing tool fails the test instead of skipping it.
+pub fn require_external() -> bool {
+    std::env::var("ROUNDUP_REQUIRE_EXTERNAL").is_ok_and(|v| v == "1")
+}
+
+/// Skips (returns false) or fails when `what` is missing, as [`require_external`] decides.
+pub fn external_available(available: bool, what: &str) -> bool {
+    if available {
+        return true;
+    }
+    assert!(
+        !require_external(),
+        "{what} is required (ROUNDUP_REQUIRE_EXTERNAL=1) but missing"
+    );
+    eprintln!("SKIPPED: {what} is not installed; .ci/run installs it");
+    false
+}

@@ -1,0 +1,108 @@
+//! `roundup import-opml FILE`: adds an OPML blog roll's feeds to `feeds.toml`, keeping the
+//! file's comments and layout, and skipping feeds it already has.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use crate::config::{self, Config};
+use crate::opml::{self, OpmlFeed};
+use crate::slug::term_key;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Names of the feeds added.
+    pub added: Vec<String>,
+    /// Feeds left out, with why.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Adds the feeds of `opml_file` to the `feeds.toml` in `root`.
+pub fn run(root: &Path, opml_file: &Path) -> anyhow::Result<ImportReport> {
+    let text = std::fs::read_to_string(opml_file)
+        .with_context(|| format!("cannot read {}", opml_file.display()))?;
+    let feeds = opml::parse(&text).with_context(|| format!("{}", opml_file.display()))?;
+    // Checked first, so an import never edits a file that was already broken.
+    let existing = Config::load(root)?;
+    let path = root.join(config::FILE_NAME);
+    let source = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut doc: DocumentMut = source
+        .parse()
+        .with_context(|| format!("cannot parse {}", path.display()))?;
+
+    let mut urls: Vec<String> = existing
+        .feeds
+        .iter()
+        .map(|f| url_key(f.url().as_str()))
+        .collect();
+    let mut names: Vec<String> = existing.feeds.iter().map(|f| term_key(f.name())).collect();
+    let mut report = ImportReport::default();
+    let mut added = Vec::new();
+    for feed in feeds {
+        let problem = if url::Url::parse(&feed.xml_url).is_err() {
+            Some("its xmlUrl is not a URL")
+        } else if urls.contains(&url_key(&feed.xml_url)) {
+            Some("its feed URL is already in feeds.toml")
+        } else if names.contains(&term_key(&feed.name)) {
+            Some("a feed of that name is already in feeds.toml")
+        } else {
+            None
+        };
+        match problem {
+            Some(why) => report.skipped.push((feed.name, why.to_string())),
+            None => {
+                urls.push(url_key(&feed.xml_url));
+                names.push(term_key(&feed.name));
+                report.added.push(feed.name.clone());
+                added.push(feed);
+            }
+        }
+    }
+    if added.is_empty() {
+        return Ok(report);
+    }
+    let tables = doc
+        .entry("feeds")
+        .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .context("`feeds` in feeds.toml is not a list of [[feeds]] tables")?;
+    for feed in &added {
+        tables.push(table(feed));
+    }
+    let updated = doc.to_string();
+    // Never write a file that would not load.
+    Config::parse(&updated, &path).context("the imported feeds would make feeds.toml invalid")?;
+    std::fs::write(&path, updated).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(report)
+}
+
+fn table(feed: &OpmlFeed) -> Table {
+    let mut table = Table::new();
+    table.insert("name", value(&feed.name));
+    table.insert("url", value(&feed.xml_url));
+    // An unusable home page is left out rather than making the whole import fail.
+    if let Some(html) = feed
+        .html_url
+        .as_ref()
+        .filter(|h| url::Url::parse(h).is_ok())
+    {
+        table.insert("homepage", value(html));
+    }
+    if let Some(organisation) = &feed.organisation {
+        table.insert("organisation", value(organisation));
+    }
+    table
+}
+
+/// Two spellings of one feed URL: scheme and trailing slash aside.
+fn url_key(url: &str) -> String {
+    let url = url.trim();
+    let url = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    url.trim_end_matches('/').to_ascii_lowercase()
+}

@@ -1,0 +1,257 @@
+//! Which feeds the site publishes and what goes in them: the whole site, each tag, category,
+//! blog and organisation, and the weekly weeknotes digest.
+
+use chrono::{NaiveDate, Weekday};
+use serde::Serialize;
+
+use super::feeds::{ATOM, FeedDoc, FeedItem, JSON, RSS};
+use super::view::Links;
+use crate::config::{Config, FeedContent};
+use crate::site::{Site, SitePost, Week};
+
+/// A link to one of the site's feeds, for `<link rel="alternate">` and "Subscribe" lines.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct FeedLink {
+    /// Its title.
+    pub title: String,
+    /// Its address on this site.
+    pub url: String,
+    /// Its media type.
+    #[serde(rename = "type")]
+    pub media_type: &'static str,
+    /// "Atom", "RSS" or "JSON Feed".
+    pub format: &'static str,
+}
+
+/// What a feed carries.
+#[derive(Debug, Clone)]
+pub(super) enum Items {
+    /// Posts, by index into [`Site::posts`], newest first.
+    Posts(Vec<usize>),
+    /// One item per week of weeknotes.
+    Weeks,
+}
+
+/// A feed waiting to be written into `dir`.
+#[derive(Debug, Clone)]
+pub(super) struct Syndication {
+    /// The folder its three files go in, relative to the site's root: `""` or `tags/x/`.
+    pub dir: String,
+    /// Its title.
+    pub title: String,
+    /// What it carries.
+    pub items: Items,
+}
+
+impl Syndication {
+    /// Links to its three files.
+    pub fn links(&self, links: &Links) -> Vec<FeedLink> {
+        [
+            (ATOM, "application/atom+xml", "Atom"),
+            (RSS, "application/rss+xml", "RSS"),
+            (JSON, "application/feed+json", "JSON Feed"),
+        ]
+        .into_iter()
+        .map(|(file, media_type, format)| FeedLink {
+            title: format!("{} ({format})", self.title),
+            url: links.url(&format!("{}{file}", self.dir)),
+            media_type,
+            format,
+        })
+        .collect()
+    }
+
+    /// Its three files: path and bytes.
+    pub fn files(&self, site: &Site, config: &Config, links: &Links) -> [(String, Vec<u8>); 3] {
+        let doc = self.doc(site, config, links);
+        [
+            (format!("{}{ATOM}", self.dir), super::feeds::atom(&doc)),
+            (format!("{}{RSS}", self.dir), super::feeds::rss(&doc)),
+            (format!("{}{JSON}", self.dir), super::feeds::json(&doc)),
+        ]
+    }
+
+    fn doc(&self, site: &Site, config: &Config, links: &Links) -> FeedDoc {
+        let limit = match config.site.feed_items {
+            0 => usize::MAX,
+            n => n,
+        };
+        let items = match &self.items {
+            Items::Posts(posts) => posts
+                .iter()
+                .take(limit)
+                .map(|&i| post_item(site, &site.posts[i], config, links))
+                .collect(),
+            Items::Weeks => site
+                .weeks
+                .iter()
+                .take(limit)
+                .map(|week| week_item(site, week, links))
+                .collect(),
+        };
+        FeedDoc {
+            title: self.title.clone(),
+            description: config.site.description.clone(),
+            language: config.site.language.clone(),
+            page_url: links.permalink(&self.dir),
+            dir_url: links.permalink(&self.dir),
+            items,
+        }
+    }
+}
+
+fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> FeedItem {
+    let source = post.source.map(|s| &site.sources[s]);
+    let permalink = links.permalink(&post.path);
+    let whole = config.site.feed_content == FeedContent::Full
+        && !source.is_some_and(|s| s.feed.excerpt_only);
+    let categories = post
+        .tags
+        .iter()
+        .map(|&t| site.tags[t].name.clone())
+        .chain(
+            post.categories
+                .iter()
+                .map(|&c| site.categories[c].name.clone()),
+        )
+        .collect();
+    FeedItem {
+        id: if post.post.is_remote() {
+            post.post.id.clone()
+        } else {
+            permalink.clone()
+        },
+        title: post.post.title.clone(),
+        link: post
+            .post
+            .original_url
+            .clone()
+            .unwrap_or_else(|| permalink.clone()),
+        page_url: permalink,
+        external_url: post.post.original_url.clone(),
+        published: post.post.published,
+        updated: post.post.updated,
+        authors: post.post.authors.clone(),
+        categories,
+        summary: post.post.summary.clone(),
+        content: whole.then(|| post.post.content.clone()),
+        source: source.map(|s| {
+            (
+                s.feed.name().to_string(),
+                s.feed.url().to_string(),
+                s.feed.homepage.as_ref().map(|u| u.to_string()),
+            )
+        }),
+    }
+}
+
+/// One week's digest: every weeknote of the week with its source and summary.
+fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
+    let path = format!("weeknotes/{}/", week.slug);
+    let mut html = String::from("<ul>\n");
+    for &i in &week.posts {
+        let post = &site.posts[i];
+        let href = post
+            .post
+            .original_url
+            .clone()
+            .unwrap_or_else(|| links.permalink(&post.path));
+        let from = post
+            .source
+            .map(|s| format!(" – {}", escape(site.sources[s].feed.name())))
+            .unwrap_or_default();
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a>{from}\n{}</li>\n",
+            escape(&href),
+            escape(&post.post.title),
+            post.post.summary
+        ));
+    }
+    html.push_str("</ul>\n");
+    let newest = week
+        .posts
+        .iter()
+        .map(|&i| site.posts[i].post.published)
+        .max()
+        .unwrap_or_default();
+    let permalink = links.permalink(&path);
+    FeedItem {
+        id: permalink.clone(),
+        title: format!("Weeknotes: {}", week_label(week)),
+        link: permalink.clone(),
+        page_url: permalink,
+        external_url: None,
+        published: newest,
+        updated: None,
+        authors: Vec::new(),
+        categories: Vec::new(),
+        summary: format!(
+            "<p>{} weeknotes from {}.</p>",
+            week.posts.len(),
+            escape(&week_dates(week))
+        ),
+        content: Some(html),
+        source: None,
+    }
+}
+
+/// "week 47, 2026".
+pub(super) fn week_label(week: &Week) -> String {
+    format!("week {}, {}", week.week.week(), week.week.year())
+}
+
+/// "17–23 November 2026", or across months and years as needed.
+pub(super) fn week_dates(week: &Week) -> String {
+    let Some(monday) = NaiveDate::from_isoywd_opt(week.week.year(), week.week.week(), Weekday::Mon)
+    else {
+        return week.slug.clone();
+    };
+    let sunday = monday + chrono::Duration::days(6);
+    if monday.format("%Y%m").to_string() == sunday.format("%Y%m").to_string() {
+        format!("{}–{}", monday.format("%-d"), sunday.format("%-d %B %Y"))
+    } else if monday.format("%Y").to_string() == sunday.format("%Y").to_string() {
+        format!(
+            "{} – {}",
+            monday.format("%-d %B"),
+            sunday.format("%-d %B %Y")
+        )
+    } else {
+        format!(
+            "{} – {}",
+            monday.format("%-d %B %Y"),
+            sunday.format("%-d %B %Y")
+        )
+    }
+}
+
+fn escape(text: &str) -> String {
+    html_escape::encode_double_quoted_attribute(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    fn week(year: i32, number: u32) -> Week {
+        let week = NaiveDate::from_isoywd_opt(year, number, Weekday::Mon)
+            .unwrap()
+            .iso_week();
+        Week {
+            week,
+            slug: crate::weeknotes::week_slug(week),
+            posts: vec![],
+        }
+    }
+
+    #[test]
+    fn week_dates_read_naturally() {
+        assert_eq!(week_dates(&week(2026, 47)), "16–22 November 2026");
+        assert_eq!(week_dates(&week(2026, 44)), "26 October – 1 November 2026");
+        assert_eq!(
+            week_dates(&week(2026, 53)),
+            "28 December 2026 – 3 January 2027"
+        );
+        assert_eq!(week_label(&week(2026, 53)), "week 53, 2026");
+    }
+}
