@@ -5,6 +5,7 @@
 
 mod feeds;
 mod pages;
+mod search;
 mod sitemap;
 mod syndication;
 mod templates;
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::site::Site;
+pub use search::SearchStats;
 pub use theme::Theme;
 pub use view::Links;
 
@@ -51,6 +53,9 @@ pub enum RenderError {
     /// A theme file could not be read.
     #[error(transparent)]
     Load(#[from] theme::ThemeError),
+    /// The search index could not be built.
+    #[error("cannot build the search index: {0}")]
+    Search(String),
 }
 
 /// What rendering made.
@@ -60,8 +65,10 @@ pub struct RenderStats {
     pub pages: usize,
     /// Every file, pages included.
     pub files: usize,
-    /// Seconds spent.
+    /// Seconds spent, search index included.
     pub seconds: f64,
+    /// The search index.
+    pub search: search::SearchStats,
 }
 
 /// `health.json`: how each feed fared, for monitoring a site from outside.
@@ -133,6 +140,7 @@ pub fn render(
 
     let plan = pages::Plan::new(views, config);
     let html_pages = plan.render_all(&tera, sink)?;
+    let search = search::write(site, &config.site.language, sink)?;
 
     let sitemap = sitemap::sitemap(site, &links, &plan.listing_paths());
     write("sitemap.xml", &sitemap)?;
@@ -151,7 +159,8 @@ pub fn render(
 
     Ok(RenderStats {
         pages: html_pages,
-        files: html_pages + 5 + theme.assets.len(),
+        files: html_pages + 5 + theme.assets.len() + search.files,
         seconds: started.elapsed().as_secs_f64(),
+        search,
     })
 }

@@ -267,3 +267,58 @@ fn reason(status: u16) -> &'static str {
         _ => "Status",
     }
 }
+
+/// Serves a built site from `dir` at `base_path` (`/` or `/weeknotes/`), as GitHub Pages would:
+/// `x/` is `x/index.html`, and a missing page is the site's `404.html` with status 404.
+pub fn serve_dir(dir: &std::path::Path, base_path: &str) -> Server {
+    let dir = dir.to_path_buf();
+    let base = base_path.to_string();
+    Server::start(move |req| {
+        let path = req.path.split(['?', '#']).next().unwrap_or_default();
+        let Some(relative) = path.strip_prefix(&base) else {
+            return Reply::status(404);
+        };
+        let relative = percent_decode(relative);
+        let mut file = dir.join(relative.trim_start_matches('/'));
+        if relative.is_empty() || relative.ends_with('/') || file.is_dir() {
+            file = file.join("index.html");
+        }
+        let safe = !relative.split('/').any(|part| part == "..");
+        match std::fs::read(&file) {
+            Ok(bytes) if safe => Reply::ok(content_type(&file), bytes),
+            _ => match std::fs::read(dir.join("404.html")) {
+                Ok(bytes) => Reply {
+                    status: 404,
+                    ..Reply::ok("text/html; charset=utf-8", bytes)
+                },
+                Err(_) => Reply::status(404),
+            },
+        }
+    })
+}
+
+fn content_type(file: &std::path::Path) -> &'static str {
+    match file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "opml" => "text/x-opml",
+        "wasm" => "application/wasm",
+        "png" => "image/png",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,269 @@
+//! What a reader does in a page, in a real browser: Debian's Chromium, headless, driven by
+//! playwright-core (tests/browser/browser.mjs), against a built site served on 127.0.0.1.
+//!
+//! Needs `apt-get install chromium` and `npm ci --prefix tests/browser`; without them these
+//! tests skip, unless ROUNDUP_REQUIRE_EXTERNAL=1 (as in CI) makes that a failure.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use common::server::{Reply, Server, serve_dir};
+use common::{TestSite, external_available};
+use roundup::cmd::build;
+use roundup::fetch::Silent;
+use serde_json::Value;
+
+fn browser_ready() -> bool {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    external_available(
+        Path::new(&chromium).exists() && here.join("node_modules/playwright-core").exists(),
+        "Chromium and playwright-core (apt-get install chromium; npm ci --prefix tests/browser)",
+    )
+}
+
+/// Runs one scenario of browser.mjs and returns what it printed.
+fn browser(scenario: &str, args: Value) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/browser.mjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(scenario)
+        .arg(args.to_string())
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "browser.mjs {scenario} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("browser.mjs prints JSON")
+}
+
+/// A site with local posts and two remote blogs, served at `base_path`.
+fn served_site(base_path: &str) -> (TestSite, Server, Server) {
+    let feeds = Server::start(|req| {
+        let (team, items) = if req.path == "/alpha" {
+            (
+                "alpha",
+                [(
+                    "Weeknotes #7",
+                    "Fri, 20 Nov 2026 16:00:00 +0000",
+                    "We shipped the zebracorn importer.",
+                )]
+                .as_slice(),
+            )
+        } else {
+            (
+                "beta",
+                [(
+                    "Designing forms",
+                    "Tue, 17 Nov 2026 09:00:00 +0000",
+                    "Forms, validation and the zebracorn pattern.",
+                )]
+                .as_slice(),
+            )
+        };
+        let mut xml = format!(
+            "<rss version=\"2.0\"><channel><title>{team}</title><link>https://{team}.example/</link><description>d</description>"
+        );
+        for (title, date, body) in items {
+            xml.push_str(&format!(
+                "<item><guid>https://{team}.example/1</guid><title>{title}</title><link>https://{team}.example/1/</link>\
+                 <pubDate>{date}</pubDate><category>Accessibility</category><description><![CDATA[<p>{body}</p><h2>Details</h2><p>More text.</p>]]></description></item>"
+            ));
+        }
+        xml.push_str("</channel></rss>");
+        Reply::ok("application/rss+xml", xml)
+    });
+    let site = TestSite::with_base_url(
+        &format!("https://example.org{base_path}"),
+        &format!(
+            "[[feeds]]\nname = \"Alpha team\"\nurl = \"{}\"\norganisation = \"Department of Tests\"\n\
+             [[feeds]]\nname = \"Beta team\"\nurl = \"{}\"\norganisation = \"Example Council\"\n",
+            feeds.url("/alpha"),
+            feeds.url("/beta")
+        ),
+    );
+    site.post(
+        "quokka-notes",
+        "2026-11-18T10:00:00Z",
+        "tags: [accessibility]\n",
+        "The only post about a quokka.\n\n## A heading\n\nText.",
+    );
+    site.post("plain", "2026-11-10", "", "Nothing special here.");
+    let mut settings = site.settings();
+    settings.offline = false;
+    settings.backoff = Some(Duration::from_millis(10));
+    build::run(&settings, &Silent).unwrap();
+    let server = serve_dir(&site.public(), base_path);
+    (site, server, feeds)
+}
+
+#[test]
+fn search_finds_the_one_post_that_has_a_word() {
+    if !browser_ready() {
+        return;
+    }
+    let (_site, server, _feeds) = served_site("/");
+    let result = browser(
+        "search",
+        serde_json::json!({ "url": server.url("/search/?q=quokka") }),
+    );
+    assert_eq!(
+        result["first"]["titles"],
+        serde_json::json!(["quokka-notes"]),
+        "{result}"
+    );
+    assert_eq!(result["first"]["links"][0], "/posts/quokka-notes/");
+    assert!(
+        result["first"]["marks"][0]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("quokka"),
+        "{result}"
+    );
+    assert_eq!(result["errors"], serde_json::json!([]));
+    assert!(result["searchBytes"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_filter_narrows_the_results() {
+    if !browser_ready() {
+        return;
+    }
+    let (_site, server, _feeds) = served_site("/");
+    let result = browser(
+        "search",
+        serde_json::json!({ "url": server.url("/search/?q=zebracorn"), "select": { "name": "source", "value": "Beta team" } }),
+    );
+    let mut all: Vec<String> = serde_json::from_value(result["first"]["titles"].clone()).unwrap();
+    all.sort();
+    assert_eq!(all, ["Designing forms", "Weeknotes #7"], "{result}");
+    assert_eq!(
+        result["filtered"]["titles"],
+        serde_json::json!(["Designing forms"]),
+        "{result}"
+    );
+    assert!(
+        result["filtered"]["address"]
+            .as_str()
+            .unwrap()
+            .contains("source=Beta+team"),
+        "the filter is kept in the address"
+    );
+}
+
+#[test]
+fn under_a_subpath_search_finds_its_index_and_links_its_results() {
+    if !browser_ready() {
+        return;
+    }
+    let (_site, server, _feeds) = served_site("/weeknotes/");
+    let result = browser(
+        "search",
+        serde_json::json!({ "url": server.url("/weeknotes/search/?q=quokka") }),
+    );
+    assert_eq!(
+        result["first"]["titles"],
+        serde_json::json!(["quokka-notes"]),
+        "{result}"
+    );
+    assert_eq!(
+        result["first"]["links"][0],
+        "/weeknotes/posts/quokka-notes/"
+    );
+    assert_eq!(result["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn axe_finds_no_wcag_22_aa_violations() {
+    if !browser_ready() {
+        return;
+    }
+    let (_site, server, _feeds) = served_site("/");
+    let pages = [
+        "/",
+        "/posts/quokka-notes/",
+        "/posts/alpha-team/weeknotes-7/",
+        "/tags/accessibility/",
+        "/sources/",
+        "/sources/beta-team/",
+        "/organisations/",
+        "/archive/",
+        "/search/?q=zebracorn",
+        "/weeknotes/",
+        "/weeknotes/2026-W47/",
+        "/no-such-page/",
+    ];
+    let urls: Vec<String> = pages.iter().map(|p| server.url(p)).collect();
+    let report = browser("axe", serde_json::json!({ "urls": urls }));
+    for url in &urls {
+        assert_eq!(
+            report[url]["violations"],
+            serde_json::json!([]),
+            "{url}: {}",
+            report[url]
+        );
+        let errors = report[url]["errors"].as_array().unwrap();
+        // The missing page's own 404 is the only error allowed, and only there.
+        let expected = usize::from(url.ends_with("/no-such-page/"));
+        assert_eq!(errors.len(), expected, "{url}: {errors:?}");
+        assert!(
+            errors.iter().all(|e| e.as_str().unwrap().contains("404")),
+            "{url}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn the_skip_link_comes_first_shows_focus_and_moves_to_the_content() {
+    if !browser_ready() {
+        return;
+    }
+    let (_site, server, _feeds) = served_site("/");
+    let result = browser(
+        "keyboard",
+        serde_json::json!({ "url": server.url("/posts/quokka-notes/") }),
+    );
+    assert_eq!(result["first"]["text"], "Skip to main content", "{result}");
+    assert_eq!(result["first"]["visible"], true, "{result}");
+    assert_ne!(result["first"]["outlineStyle"], "none", "{result}");
+    assert!(
+        result["first"]["outlineWidth"].as_f64().unwrap() >= 2.0,
+        "{result}"
+    );
+    assert_eq!(result["afterEnter"], "main", "{result}");
+    assert!(
+        result["second"]["outlineWidth"].as_f64().unwrap() >= 2.0,
+        "{result}"
+    );
+}
+
+#[test]
+fn the_home_page_fits_a_phone_and_a_desktop() {
+    if !browser_ready() {
+        return;
+    }
+    let (_site, server, _feeds) = served_site("/");
+    let dir = screenshot_dir();
+    let shots = browser(
+        "screenshot",
+        serde_json::json!({ "url": server.url("/"), "dir": dir }),
+    );
+    for shot in shots.as_array().unwrap() {
+        assert_eq!(shot["horizontalScroll"], false, "{shot}");
+        assert!(Path::new(shot["path"].as_str().unwrap()).is_file());
+    }
+}
+
+/// Screenshots are artefacts of the run, kept under `target/`, never committed.
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

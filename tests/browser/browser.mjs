@@ -1,0 +1,158 @@
+// Drives Debian's Chromium, headless, through playwright-core, and prints what it saw as JSON.
+// The Rust tests in tests/browser.rs build and serve a site, run this, and assert on its output,
+// so every expectation lives beside the rest of the tests.
+//
+//   node browser.mjs search     '{"url": "...", "select": {"name": "source", "value": "X"}}'
+//   node browser.mjs axe        '{"urls": ["...", "..."]}'
+//   node browser.mjs keyboard   '{"url": "..."}'
+//   node browser.mjs screenshot '{"url": "...", "dir": "..."}'
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+const [scenario, raw] = process.argv.slice(2);
+const args = JSON.parse(raw || "{}");
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  // Without the background-networking flags Chromium keeps calling out to a network that a
+  // CI machine does not have.
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+
+try {
+  const scenarios = { search, axe, keyboard, screenshot };
+  if (!scenarios[scenario]) throw new Error(`unknown scenario ${scenario}`);
+  const result = await scenarios[scenario](args);
+  process.stdout.write(JSON.stringify(result) + "\n");
+} finally {
+  await browser.close();
+}
+
+async function newPage(width = 1280, height = 900) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  return { page, errors };
+}
+
+// Loads a search address, waits for the results, and reads them; optionally picks a filter.
+async function search({ url, select }) {
+  const { page, errors } = await newPage();
+  const requests = [];
+  page.on("requestfinished", async (request) => {
+    const response = await request.response();
+    const body = response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
+    requests.push({ url: request.url(), bytes: body.length });
+  });
+  await page.goto(url);
+  const status = page.locator("#search-status");
+  await status.filter({ hasText: /found|Type a word/ }).waitFor({ timeout: 15000 });
+  const read = async () => ({
+    status: await status.textContent(),
+    titles: await page.locator(".search-results h2 a").allTextContents(),
+    links: await page.locator(".search-results h2 a").evaluateAll((as) => as.map((a) => a.getAttribute("href"))),
+    marks: await page.locator(".search-results mark").allTextContents(),
+  });
+  const first = await read();
+  let filtered = null;
+  if (select) {
+    const before = first.status;
+    await page.selectOption(`select[name="${select.name}"]`, select.value);
+    await page.waitForFunction((old) => document.querySelector("#search-status").textContent !== old, before, {
+      timeout: 15000,
+    });
+    filtered = await read();
+    filtered.address = page.url();
+  }
+  const searchBytes = requests.filter((r) => r.url.includes("/pagefind/")).reduce((sum, r) => sum + r.bytes, 0);
+  return { first, filtered, errors, searchBytes, requests: requests.length };
+}
+
+// Runs axe at WCAG 2.2 AA over each page; search pages are checked once their results are in.
+async function axe({ urls }) {
+  const report = {};
+  for (const url of urls) {
+    const { page, errors } = await newPage();
+    await page.goto(url);
+    if (url.includes("/search/")) {
+      await page.locator("#search-status").filter({ hasText: /found|Type a word/ }).waitFor({ timeout: 15000 });
+    }
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const result = await page.evaluate(async (tags) => {
+      const outcome = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+      return outcome.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+      }));
+    }, WCAG_22_AA);
+    report[url] = { violations: result, errors };
+    await page.close();
+  }
+  return report;
+}
+
+// The first Tab reaches the skip link, visibly; Enter moves focus to the main content.
+async function keyboard({ url }) {
+  const { page } = await newPage();
+  await page.goto(url);
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return {
+      text: el.textContent.trim(),
+      href: el.getAttribute("href"),
+      outlineStyle: style.outlineStyle,
+      outlineWidth: parseFloat(style.outlineWidth),
+      visible: box.width > 0 && box.height > 0 && box.top >= 0 && box.bottom <= innerHeight,
+    };
+  });
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(100);
+  const afterEnter = await page.evaluate(() => document.activeElement.id);
+  // Tab on to the first link inside the header, and check its focus indicator too.
+  await page.goto(url);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  const second = await page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { text: el.textContent.trim(), outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth) };
+  });
+  return { first, afterEnter, second };
+}
+
+// The page at a phone's width and a desktop's, kept as artefacts of the run.
+async function screenshot({ url, dir }) {
+  const shots = [];
+  for (const [name, width, height] of [["phone", 375, 812], ["desktop", 1280, 900]]) {
+    const { page } = await newPage(width, height);
+    await page.goto(url);
+    const path = `${dir}/home-${name}.png`;
+    await page.screenshot({ path, fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth);
+    shots.push({ name, path, horizontalScroll: overflow });
+    await page.close();
+  }
+  return shots;
+}

@@ -1,0 +1,187 @@
+// Search for roundup's default theme, on the search page only: every other page works without
+// JavaScript. It runs on Pagefind's chunked index, so a query fetches a few small files rather
+// than one big index. State lives in the address (search/?q=word&tag=...&sort=newest), so a
+// plain link or a form with no script reaches a search.
+
+const FILTERS = [
+  ["type", "Kind of post"],
+  ["source", "Blog"],
+  ["organisation", "Organisation"],
+  ["tag", "Tag"],
+  ["category", "Category"],
+];
+const PAGE_SIZE = 20;
+
+const form = document.querySelector("form.search-form");
+const results = document.getElementById("search");
+// In the page from the start, so screen readers announce what is put in it.
+const announcer = document.getElementById("search-status");
+
+if (form && results && announcer) {
+  start().catch((error) => {
+    announce("Search could not start: " + error.message);
+  });
+}
+
+async function start() {
+  const pagefind = await import(new URL("pagefind/pagefind.js", import.meta.url).href);
+  await pagefind.options({ excerptLength: 30 });
+  const available = await pagefind.filters();
+  const params = new URLSearchParams(location.search);
+  form.elements.q.value = params.get("q") || "";
+  addControls(available, params);
+
+  const run = async (push) => {
+    const state = readForm();
+    if (push) {
+      history.replaceState(null, "", "?" + state.params.toString());
+    }
+    await show(pagefind, state);
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(true);
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.tagName === "SELECT") run(true);
+  });
+  await run(false);
+}
+
+// Filter and sort menus, between the search box and the results.
+function addControls(available, params) {
+  const box = document.createElement("div");
+  box.className = "search-controls";
+  for (const [name, label] of FILTERS) {
+    const values = available[name];
+    if (!values || Object.keys(values).length === 0) continue;
+    const options = [["", "Any"]].concat(
+      Object.entries(values)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([value, count]) => [value, `${value} (${count})`]),
+    );
+    box.append(menu(name, label, options, params.get(name) || ""));
+  }
+  box.append(
+    menu("sort", "Order", [["", "Best match"], ["newest", "Newest first"], ["oldest", "Oldest first"]], params.get("sort") || ""),
+  );
+  form.append(box);
+}
+
+function menu(name, label, options, selected) {
+  const id = "search-" + name;
+  const wrap = document.createElement("div");
+  const text = document.createElement("label");
+  text.htmlFor = id;
+  text.textContent = label;
+  const select = document.createElement("select");
+  select.id = id;
+  select.name = name;
+  for (const [value, caption] of options) {
+    const option = new Option(caption, value, false, value === selected);
+    select.append(option);
+  }
+  wrap.append(text, select);
+  return wrap;
+}
+
+function readForm() {
+  const data = new FormData(form);
+  const params = new URLSearchParams();
+  const filters = {};
+  for (const [key, value] of data) {
+    if (!value) continue;
+    params.set(key, value);
+    if (FILTERS.some(([name]) => name === key)) filters[key] = value;
+  }
+  const query = (data.get("q") || "").trim();
+  const order = data.get("sort");
+  const sort = order === "newest" ? { date: "desc" } : order === "oldest" ? { date: "asc" } : undefined;
+  return { query, filters, sort, params };
+}
+
+async function show(pagefind, { query, filters, sort }) {
+  const filtered = Object.keys(filters).length > 0;
+  if (!query && !filtered) {
+    results.replaceChildren();
+    announce("Type a word to search every post.");
+    return;
+  }
+  const search = await pagefind.search(query || null, { filters, sort });
+  const count = search.results.length;
+  const summary = count === 0 ? "No posts found" : `${count} ${count === 1 ? "post" : "posts"} found`;
+  const list = document.createElement("ol");
+  list.className = "search-results";
+  results.replaceChildren(list);
+  await more(search.results, list, 0);
+  announce(query ? `${summary} for “${query}”` : summary);
+}
+
+async function more(found, list, from) {
+  const batch = await Promise.all(found.slice(from, from + PAGE_SIZE).map((r) => r.data()));
+  for (const data of batch) list.append(item(data));
+  list.nextElementSibling?.remove();
+  if (found.length > from + PAGE_SIZE) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "search-more";
+    button.textContent = "Show more results";
+    button.addEventListener("click", async () => {
+      const first = list.children.length;
+      await more(found, list, from + PAGE_SIZE);
+      list.children[first]?.querySelector("a")?.focus();
+    });
+    list.after(button);
+  }
+}
+
+function item(data) {
+  const li = document.createElement("li");
+  const title = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  title.append(link);
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  const when = document.createElement("time");
+  when.dateTime = data.meta.datetime || "";
+  when.textContent = data.meta.date || "";
+  meta.append(when);
+  if (data.meta.source) meta.append(" · " + data.meta.source);
+  const excerpt = document.createElement("p");
+  excerpt.append(...highlighted(data.excerpt || ""));
+  li.append(title, meta, excerpt);
+  return li;
+}
+
+// Pagefind marks matches with <mark>; everything else is put in as text, never as HTML.
+function highlighted(excerpt) {
+  const nodes = [];
+  let marked = false;
+  for (const part of excerpt.split(/(<\/?mark>)/)) {
+    if (part === "<mark>") marked = true;
+    else if (part === "</mark>") marked = false;
+    else if (part) {
+      const text = document.createTextNode(decode(part));
+      if (marked) {
+        const mark = document.createElement("mark");
+        mark.append(text);
+        nodes.push(mark);
+      } else {
+        nodes.push(text);
+      }
+    }
+  }
+  return nodes;
+}
+
+function decode(text) {
+  const area = document.createElement("textarea");
+  area.innerHTML = text;
+  return area.value;
+}
+
+function announce(text) {
+  announcer.textContent = text;
+}
