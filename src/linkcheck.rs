@@ -114,7 +114,9 @@ fn resolve(
     let Some(path) = target.path().strip_prefix(base_url.path()) else {
         return Some(format!("leaves the site's subpath {}", base_url.path()));
     };
-    let path = percent_decode(path);
+    let path = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned();
     let file = if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else if output.join(&path).is_dir() {
@@ -128,19 +130,14 @@ fn resolve(
     match target.fragment() {
         Some(fragment) if !fragment.is_empty() && file.ends_with(".html") => {
             let ids = scanned.get(&file).map(|s| &s.ids);
-            let fragment = percent_decode(fragment);
+            let fragment = percent_encoding::percent_decode_str(fragment)
+                .decode_utf8_lossy()
+                .into_owned();
             (!ids.is_some_and(|ids| ids.contains(&fragment)))
                 .then(|| format!("no element with id {fragment:?} on {file}"))
         }
         _ => None,
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| text.to_string())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 
 use roundup::archive::Status;
+use roundup::cmd::serve::{self, ServeEvent};
 use roundup::cmd::{build, check, export, import_opml, init, new};
 use roundup::fetch::{Outcome, Progress, Request};
 use roundup::health::{self, FeedHealth};
@@ -30,9 +31,16 @@ enum Command {
     /// The site is written to a staging folder and swapped in at the end, so a failed build
     /// leaves the previous site whole.
     Build(BuildArgs),
+    /// Build the site, serve it on 127.0.0.1, and rebuild and reload open pages on every change.
+    ///
+    /// Watches content/, feeds.toml, themes/, templates/ and static/. Rebuilds use the feeds in
+    /// the archive; --fetch fetches them first. public/ is left alone: the preview is built into
+    /// .roundup/serve/.
+    Serve(ServeArgs),
     /// Check feeds.toml, every post and the theme, and report every problem at once.
     ///
-    /// Exits with 1 when anything is wrong, so it can guard a pull request.
+    /// Exits with 1 when anything is wrong, so it can guard a pull request: a pull request that
+    /// adds a blog runs `roundup check --feeds --changed-since origin/main`.
     Check(CheckArgs),
     /// Write a new post under content/, dated now.
     New(NewArgs),
@@ -99,9 +107,40 @@ struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    port: u16,
+    /// Open the site in the default web browser.
+    #[arg(long)]
+    open: bool,
+    /// Fetch the feeds before the first build (later rebuilds never fetch).
+    #[arg(long)]
+    fetch: bool,
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include posts dated in the future.
+    #[arg(long)]
+    future: bool,
+}
+
+#[derive(Debug, Args)]
 struct CheckArgs {
     #[command(flatten)]
     root: RootArg,
+    /// Fetch every enabled feed and report whether it parses, its entries and newest post,
+    /// redirects, and a fix for each problem.
+    #[arg(long)]
+    feeds: bool,
+    /// With --feeds: only the feeds added or changed in feeds.toml since this git ref.
+    #[arg(long, value_name = "REF", requires = "feeds")]
+    changed_since: Option<String>,
+    /// Build the site aside (offline) and check that every internal link and asset resolves.
+    #[arg(long)]
+    links: bool,
 }
 
 #[derive(Debug, Args)]
@@ -162,12 +201,32 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Serve(args) => {
+            let mut build = build::BuildSettings::new(absolute(&args.root.root)?);
+            build.drafts = args.drafts;
+            build.future = args.future;
+            let open = args.open;
+            let settings = serve::ServeSettings {
+                build,
+                port: args.port,
+                fetch: args.fetch,
+            };
+            serve::run(settings, &FetchProgress::new(false), &move |event| {
+                print_serve(event, open)
+            })?;
+        }
         Command::Check(args) => {
             let report = check::run(&check::CheckSettings {
                 root: absolute(&args.root.root)?,
+                feeds: args.feeds,
+                changed_since: args.changed_since,
+                links: args.links,
             });
             for line in &report.checked {
                 println!("ok: {line}");
+            }
+            for warning in &report.warnings {
+                println!("warning: {warning}");
             }
             for problem in &report.problems {
                 eprintln!("error: {problem}");
@@ -391,3 +450,47 @@ fn print_feeds(feeds: &[FeedHealth], seconds: f64, offline: bool) {
 
 /// More feeds than this failing for one reason are summed up in one line.
 const GROUP_FROM: usize = 5;
+
+fn print_serve(event: ServeEvent, open: bool) {
+    match event {
+        ServeEvent::Listening(url) => {
+            println!("Serving at {url} (Ctrl+C to stop)");
+            if open {
+                open_in_browser(url.as_str());
+            }
+        }
+        ServeEvent::Built(report) => println!(
+            "Built {} pages in {:.2}s ({} local posts, {} from feeds)",
+            report.render.pages, report.seconds, report.local_posts, report.remote_posts
+        ),
+        ServeEvent::Failed(error) => {
+            eprintln!("error: {error}\n(the server goes on with the last good build)")
+        }
+        ServeEvent::Changed(paths) => {
+            let names: Vec<String> = paths
+                .iter()
+                .take(3)
+                .map(|p| p.display().to_string())
+                .collect();
+            println!(
+                "Changed: {}{}",
+                names.join(", "),
+                if paths.len() > 3 { ", ..." } else { "" }
+            );
+        }
+    }
+}
+
+/// Best effort: the command each desktop uses to open a link.
+fn open_in_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("cannot open a browser with {opener}: open {url} yourself");
+    }
+}

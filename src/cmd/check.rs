@@ -1,25 +1,44 @@
-//! `roundup check`: finds every problem in a site without building it.
+//! `roundup check`: finds every problem in a site without publishing it. With `--feeds` it
+//! fetches the feeds (or, with `--changed-since`, only those a change adds or alters), which is
+//! what a pull request that adds a blog runs; with `--links` it builds the site aside and checks
+//! every internal link.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use crate::config::Config;
+use anyhow::{Context as _, bail};
+use chrono::Utc;
+
+use super::build::{self, BuildSettings};
+use crate::config::{self, Config, FeedConfig};
 use crate::content;
+use crate::feed;
+use crate::fetch::{self, FetchError, FetchSettings, Outcome, Request, Silent};
+use crate::linkcheck;
 use crate::render::{self, Theme};
 
 /// What `roundup check` runs with.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckSettings {
     /// The site's root.
     pub root: PathBuf,
+    /// Fetch and parse the feeds.
+    pub feeds: bool,
+    /// With `feeds`: only the feeds added or changed in `feeds.toml` since this git ref.
+    pub changed_since: Option<String>,
+    /// Build the site aside and check every internal link and asset.
+    pub links: bool,
 }
 
 /// Everything `roundup check` found.
 #[derive(Debug, Clone, Default)]
 pub struct CheckReport {
-    /// Problems that would fail a build; each names its file and line where it has one.
-    pub problems: Vec<String>,
-    /// What was checked, for the summary.
+    /// What was checked and is fine.
     pub checked: Vec<String>,
+    /// Worth fixing, but not failures.
+    pub warnings: Vec<String>,
+    /// Failures; each says where and how to fix it.
+    pub problems: Vec<String>,
 }
 
 impl CheckReport {
@@ -29,14 +48,14 @@ impl CheckReport {
     }
 }
 
-/// Checks the configuration, every post and the theme, reporting all problems at once.
+/// Runs every check asked for and reports all problems at once.
 pub fn run(settings: &CheckSettings) -> CheckReport {
     let mut report = CheckReport::default();
     let config = match Config::load(&settings.root) {
         Ok(config) => {
             report.checked.push(format!(
                 "{}: {} feeds",
-                crate::config::FILE_NAME,
+                config::FILE_NAME,
                 config.feeds.len()
             ));
             Some(config)
@@ -56,16 +75,215 @@ pub fn run(settings: &CheckSettings) -> CheckReport {
             .problems
             .extend(e.errors.iter().map(ToString::to_string)),
     }
-    if let Some(config) = &config {
-        match Theme::load(&settings.root, &config.site.theme)
-            .map_err(render::RenderError::from)
-            .and_then(|theme| render::check_theme(&theme, config))
-        {
-            Ok(()) => report
-                .checked
-                .push(format!("theme {:?}", config.site.theme)),
-            Err(e) => report.problems.push(e.to_string()),
-        }
+    let Some(config) = config else { return report };
+    match Theme::load(&settings.root, &config.site.theme)
+        .map_err(render::RenderError::from)
+        .and_then(|theme| render::check_theme(&theme, &config))
+    {
+        Ok(()) => report
+            .checked
+            .push(format!("theme {:?}", config.site.theme)),
+        Err(e) => report.problems.push(e.to_string()),
+    }
+    if settings.feeds
+        && let Err(e) = check_feeds(&config, settings, &mut report)
+    {
+        report.problems.push(format!("{e:#}"));
+    }
+    if settings.links
+        && report.ok()
+        && let Err(e) = check_links(&settings.root, &mut report)
+    {
+        report.problems.push(format!("{e:#}"));
     }
     report
+}
+
+fn check_feeds(
+    config: &Config,
+    settings: &CheckSettings,
+    report: &mut CheckReport,
+) -> anyhow::Result<()> {
+    let feeds: Vec<&FeedConfig> = match &settings.changed_since {
+        Some(reference) => {
+            let changed = changed_feeds(&settings.root, reference, config)?;
+            report.checked.push(format!(
+                "{} feeds added or changed since {reference}",
+                changed.len()
+            ));
+            changed
+        }
+        None => config.feeds.iter().filter(|f| f.enabled).collect(),
+    };
+    // No validators: a check must see the whole feed, not a 304.
+    let requests: Vec<Request> = feeds
+        .iter()
+        .map(|f| Request {
+            key: f.url().to_string(),
+            url: f.url().clone(),
+            etag: None,
+            last_modified: None,
+        })
+        .collect();
+    if requests.is_empty() {
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the HTTP runtime")?;
+    let settings = FetchSettings::new(config);
+    let results = runtime.block_on(fetch::fetch_all(requests, &settings, &Silent));
+    for ((request, outcome), feed) in results.into_iter().zip(feeds) {
+        check_feed(feed.name(), &request, outcome, report);
+    }
+    Ok(())
+}
+
+fn check_feed(name: &str, request: &Request, outcome: Outcome, report: &mut CheckReport) {
+    let label = format!("feed {name:?} <{}>", request.url);
+    if let Some(to) = outcome.moved_to() {
+        report.warnings.push(format!(
+            "{label}: moved permanently to {to}\n  fix: put url = \"{to}\" in feeds.toml"
+        ));
+    }
+    if let Some(to) = outcome.discovered() {
+        report.warnings.push(format!(
+            "{label}: this is a web page; its feed is {to}\n  fix: put url = \"{to}\" in feeds.toml"
+        ));
+    }
+    match outcome {
+        Outcome::Body { bytes, content_type, final_url, .. } => {
+            match feed::parse(&bytes, content_type.as_deref(), &final_url) {
+                Ok(parsed) if parsed.entries.is_empty() => {
+                    report.warnings.push(format!("{label}: a valid feed with no entries yet"));
+                }
+                Ok(parsed) => {
+                    let newest = parsed.entries.iter().filter_map(|e| e.published.or(e.updated)).max();
+                    report.checked.push(format!(
+                        "{label}: {} entries, newest {}",
+                        parsed.entries.len(),
+                        newest.map_or("undated".to_string(), |d| d.format("%-d %B %Y").to_string())
+                    ));
+                }
+                Err(e) => report.problems.push(format!(
+                    "{label}: {e}\n  fix: open the address in a browser; if it is the blog itself, use its feed's address (often ending /feed/, /rss/ or /atom.xml)"
+                )),
+            }
+        }
+        Outcome::NotModified { .. } => report.checked.push(format!("{label}: not modified")),
+        Outcome::Gone => report.problems.push(format!(
+            "{label}: HTTP 410 Gone: the blog has closed its feed\n  fix: remove the feed, or set enabled = false to keep its archived posts"
+        )),
+        Outcome::Failed { error, .. } => {
+            report.problems.push(format!("{label}: {error}\n  fix: {}", fix_for(&error)));
+        }
+    }
+}
+
+/// What an editor can do about each kind of failure.
+fn fix_for(error: &FetchError) -> &'static str {
+    match error {
+        FetchError::Dns => {
+            "check the host name is spelled right; the blog may have moved to another address"
+        }
+        FetchError::Refused
+        | FetchError::Connect(_)
+        | FetchError::ConnectTimeout(_)
+        | FetchError::Timeout(_) => {
+            "the server did not answer; check the address, or try again later if the blog is usually up"
+        }
+        FetchError::Status(404) => {
+            "there is no feed at this address: open the blog and find its feed link (often /feed/, /rss/ or /atom.xml)"
+        }
+        FetchError::Status(401 | 403) => {
+            "the feed is not public: ask the blog's owners to open it, or leave it out"
+        }
+        FetchError::Status(code) if *code >= 500 => "the blog's server failed; try again later",
+        FetchError::Status(_) => "open the address in a browser to see what it answers",
+        FetchError::RateLimited { .. } => "the server asked us to slow down; try again later",
+        FetchError::TooLarge(_) => {
+            "the feed is bigger than [fetch] max_bytes: raise the limit, or use a feed of recent posts only"
+        }
+        FetchError::RedirectLoop(_) | FetchError::TooManyRedirects | FetchError::BadRedirect => {
+            "the address redirects without end: open it in a browser and use the address it settles on"
+        }
+        FetchError::Body(_) | FetchError::Empty => {
+            "the server sent a broken or empty answer; try again, or ask the blog's owners"
+        }
+        FetchError::NoFeedInPage => {
+            "use the feed's own address rather than the blog's page (often ending /feed/ or /rss/)"
+        }
+        FetchError::Client(_) => "roundup could not set up HTTPS on this machine",
+    }
+}
+
+/// The feeds of `config` that are new or changed since `reference`, by their URL and name.
+fn changed_feeds<'a>(
+    root: &Path,
+    reference: &str,
+    config: &'a Config,
+) -> anyhow::Result<Vec<&'a FeedConfig>> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{reference}:./{}", config::FILE_NAME)])
+        .output()
+        .context("cannot run git: --changed-since needs git and a repository")?;
+    if !output.status.success() {
+        let why = String::from_utf8_lossy(&output.stderr);
+        if why.contains("does not exist in") || why.contains("exists on disk, but not in") {
+            // The file is new since then: every feed is new.
+            return Ok(config.feeds.iter().filter(|f| f.enabled).collect());
+        }
+        bail!(
+            "git cannot read {} at {reference}: {}",
+            config::FILE_NAME,
+            why.trim()
+        );
+    }
+    let old_text = String::from_utf8_lossy(&output.stdout);
+    let old = Config::parse(
+        &old_text,
+        Path::new(&format!("{reference}:{}", config::FILE_NAME)),
+    )
+    .ok();
+    Ok(config
+        .feeds
+        .iter()
+        .filter(|feed| {
+            feed.enabled
+                && !old.as_ref().is_some_and(|old| {
+                    old.feeds
+                        .iter()
+                        .any(|o| o.url() == feed.url() && o.name() == feed.name() && o.enabled)
+                })
+        })
+        .collect())
+}
+
+fn check_links(root: &Path, report: &mut CheckReport) -> anyhow::Result<()> {
+    let aside = std::env::temp_dir().join(format!("roundup-check-{}", std::process::id()));
+    let mut settings = BuildSettings::new(root);
+    settings.output = aside.join("site");
+    settings.offline = true;
+    settings.now = Utc::now();
+    let built = build::run(&settings, &Silent);
+    let result = built.and_then(|built| {
+        let config = build::load_config(&settings)?;
+        let broken = linkcheck::check(&built.output_dir, &config.site.base_url)?;
+        Ok((built, broken))
+    });
+    let _ = std::fs::remove_dir_all(&aside);
+    let (built, broken) = result?;
+    if broken.is_empty() {
+        report.checked.push(format!(
+            "links: every internal link of {} pages resolves",
+            built.render.pages
+        ));
+    }
+    for link in broken {
+        report.problems.push(format!("broken link on {link}"));
+    }
+    Ok(())
 }

@@ -7,3 +7,4 @@ pub mod export;
 pub mod import_opml;
 pub mod init;
 pub mod new;
+pub mod serve;

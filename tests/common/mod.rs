@@ -137,3 +137,50 @@ pub fn external_available(available: bool, what: &str) -> bool {
     eprintln!("SKIPPED: {what} is not installed; .ci/run installs it");
     false
 }
+
+/// A plain HTTP/1.1 GET, for talking to `roundup serve` without an async runtime: the status
+/// and the body.
+pub fn http_get(url: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let url = url::Url::parse(url).expect("a URL");
+    let host = format!(
+        "{}:{}",
+        url.host_str().unwrap_or("127.0.0.1"),
+        url.port().unwrap_or(80)
+    );
+    let mut stream = std::net::TcpStream::connect(&host).expect("the server answers");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("a timeout");
+    let path = &url[url::Position::BeforePath..];
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("a request");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("a response");
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Polls `check` for up to `seconds`, returning whether it came true.
+pub fn eventually(seconds: u64, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
