@@ -6,9 +6,9 @@
 //! Titles and names come out as plain text; HTML comes out raw and untrusted.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Once};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use encoding_rs::Encoding;
@@ -87,24 +87,58 @@ pub fn parse(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Result<Pars
         });
     }
     let text = mend(&text);
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(url.as_str()))
-        .sanitize_content(false)
-        // An empty id means "the feed gave none": feed-rs would otherwise invent one.
-        .id_generator(|_, _, _| String::new())
-        .timestamp_parser(|text| parse_date(text).map(|d| d.to_utc()))
-        .build();
-    let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes())))
-        .map_err(|_| FeedError::Panicked)?
-        .map_err(|e| match e {
-            feed_rs::parser::ParseFeedError::ParseError(
-                feed_rs::parser::ParseErrorKind::NoFeedRoot,
-            ) => FeedError::NotAFeed {
-                looks_like_html: false,
-            },
-            other => FeedError::Malformed(other.to_string()),
-        })?;
+    let read = |text: &str| {
+        // A fresh parser each time: feed-rs keeps per-entry state in its parser, and after an
+        // error inside an entry, reusing it panics.
+        let parser = feed_rs::parser::Builder::new()
+            .base_uri(Some(url.as_str()))
+            .sanitize_content(false)
+            // An empty id means "the feed gave none": feed-rs would otherwise invent one.
+            .id_generator(|_, _, _| String::new())
+            .timestamp_parser(|text| parse_date(text).map(|d| d.to_utc()))
+            .build();
+        quietly(|| parser.parse(text.as_bytes()))
+            .map_err(|_| FeedError::Panicked)?
+            .map_err(|e| match e {
+                feed_rs::parser::ParseFeedError::ParseError(
+                    feed_rs::parser::ParseErrorKind::NoFeedRoot,
+                ) => FeedError::NotAFeed {
+                    looks_like_html: false,
+                },
+                other => FeedError::Malformed(other.to_string()),
+            })
+    };
+    let parsed = match read(&text) {
+        // One odd `type` on a title should not cost a feed all its entries.
+        Err(FeedError::Malformed(message)) if message.contains("unsupported content type") => {
+            read(&mend_types(&text))?
+        }
+        other => other?,
+    };
     Ok(convert(parsed, url))
+}
+
+thread_local! {
+    static PARSING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic and keeping its message and backtrace out of the build's output:
+/// a feed that panics the parser is reported like any other broken feed. The process's panic
+/// hook is wrapped once, and stays silent only on a thread that is inside this function.
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PARSING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    PARSING.with(|p| p.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    PARSING.with(|p| p.set(false));
+    result
 }
 
 /// The feeds an HTML page names with `<link rel="alternate">`, absolute, in page order.
@@ -253,13 +287,57 @@ fn mend(text: &str) -> Cow<'_, str> {
             .replace("</tagline>", "</subtitle>");
         text = Cow::Owned(fixed);
     }
-    if text.contains("http://my.netscape.com/rdf/simple/0.9/") {
-        text = Cow::Owned(text.replace(
-            "http://my.netscape.com/rdf/simple/0.9/",
-            "http://purl.org/rss/1.0/",
-        ));
+    if text.trim_start().starts_with('{')
+        && let Some(fixed) = mend_json_version(&text)
+    {
+        text = Cow::Owned(fixed);
+    }
+    // RSS 0.90 was published under two namespaces.
+    for rss_090 in [
+        "http://my.netscape.com/rdf/simple/0.9/",
+        "http://channel.netscape.com/rdf/simple/0.9/",
+    ] {
+        if text.contains(rss_090) {
+            text = Cow::Owned(text.replace(rss_090, "http://purl.org/rss/1.0/"));
+        }
     }
     text
+}
+
+/// A JSON Feed whose `version` is a bare number ("1.1") rather than the specification's URL,
+/// which feed-rs refuses, gets the URL.
+fn mend_json_version(text: &str) -> Option<String> {
+    let mut feed: serde_json::Value = serde_json::from_str(text).ok()?;
+    let version = feed.get("version")?.as_str()?;
+    if version.starts_with("https://jsonfeed.org/version/") {
+        return None;
+    }
+    let url = if version.trim().starts_with("1.1") {
+        "https://jsonfeed.org/version/1.1"
+    } else {
+        "https://jsonfeed.org/version/1"
+    };
+    feed["version"] = url.into();
+    serde_json::to_string(&feed).ok()
+}
+
+/// Gives every `type` attribute a value feed-rs reads on any element: the media types of
+/// text, HTML and XHTML (as Atom 0.3 writes them) become Atom's names for them, and any other
+/// value is dropped, so that its element is read as plain text.
+fn mend_types(text: &str) -> String {
+    static TYPE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\s+type\s*=\s*"([^"]*)""#).expect("a valid pattern"));
+    TYPE.replace_all(text, |c: &regex::Captures<'_>| {
+        let value = c[1].trim().to_ascii_lowercase();
+        let atom = match value.split(';').next().unwrap_or_default().trim() {
+            "text" | "text/plain" => "text",
+            "html" | "text/html" => "html",
+            "xhtml" | "application/xhtml+xml" => "xhtml",
+            _ => return String::new(),
+        };
+        format!(" type=\"{atom}\"")
+    })
+    .into_owned()
 }
 
 /// `<rss>` and `<rss version="0.94">` become `<rss version="2.0">`, which feed-rs accepts.
@@ -691,6 +769,18 @@ mod tests {
             <channel><title>T</title><link>https://n.example/</link><description>d</description></channel>
             <item><title>Netscape</title><link>https://n.example/1</link></item></rdf:RDF>"#;
         assert_eq!(one(rss090).title.as_deref(), Some("Netscape"));
+        let other_namespace = rss090.replace("my.netscape.com", "channel.netscape.com");
+        assert_eq!(one(&other_namespace).title.as_deref(), Some("Netscape"));
+    }
+
+    #[test]
+    fn atom_03_media_types_on_text_and_a_bare_json_feed_version_are_read() {
+        let atom03 = r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>T</title>
+            <entry><title type="application/xhtml+xml"><div xmlns="http://www.w3.org/1999/xhtml">X <b>y</b></div></title>
+            <tagline type="bogus^type">t</tagline><id>tag:a,2004:1</id></entry></feed>"#;
+        assert_eq!(one(atom03).title.as_deref(), Some("X y"));
+        let json = r#"{"version": "1.1", "title": "J", "items": [{"id": "1", "title": "Bare", "content_text": "x"}]}"#;
+        assert_eq!(one(json).title.as_deref(), Some("Bare"));
     }
 
     #[test]

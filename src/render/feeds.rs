@@ -84,7 +84,12 @@ fn xml_safe(text: &str) -> Cow<'_, str> {
     let allowed = |c: char| {
         matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
     };
-    if text.chars().all(allowed) {
+    // A byte scan first, as almost every text is clean: only control bytes and the lead byte
+    // of U+FFFE and U+FFFF (0xEF) can begin a character that is not allowed.
+    let suspect = text
+        .bytes()
+        .any(|b| (b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+    if !suspect || text.chars().all(allowed) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.chars().filter(|c| allowed(*c)).collect())

@@ -26,6 +26,18 @@ pub use view::Links;
 pub trait Sink: Sync {
     /// Stores one file.
     fn write(&self, path: &str, contents: &[u8]) -> std::io::Result<()>;
+
+    /// The previous build's file at `path`, if the sink has one: a costly part of the site
+    /// records what it was made from there, to be carried over when that has not changed.
+    fn previous(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Carries the previous build's file at `path` over unchanged: its size, or `None` if
+    /// there is no such file.
+    fn keep(&self, _path: &str) -> std::io::Result<Option<u64>> {
+        Ok(None)
+    }
 }
 
 /// What went wrong rendering.
@@ -139,8 +151,13 @@ pub fn render(
     };
 
     let plan = pages::Plan::new(views, config);
-    let html_pages = plan.render_all(&tera, sink)?;
-    let search = search::write(site, &config.site.language, sink)?;
+    // The index is built on one thread while the pages take the others: on a small machine
+    // this hides most of its cost.
+    let (html_pages, search) = rayon::join(
+        || plan.render_all(&tera, sink),
+        || search::write(site, &config.site.language, sink),
+    );
+    let (html_pages, search) = (html_pages?, search?);
 
     let sitemap = sitemap::sitemap(site, &links, &plan.listing_paths());
     write("sitemap.xml", &sitemap)?;

@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use pagefind::api::PagefindIndex;
+use pagefind::api::{PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::{RenderError, Sink, emit};
 use crate::site::{Site, SitePost};
@@ -30,34 +32,91 @@ pub struct SearchStats {
     pub bytes: u64,
     /// Seconds taken.
     pub seconds: f64,
+    /// Whether the previous build's index was kept, its posts being the same.
+    pub reused: bool,
 }
 
-/// Indexes every post and writes the index into `pagefind/`.
+/// Remembers which posts the index in `pagefind/` was built from, and its files, so that a
+/// build whose posts have not changed carries the index over instead of building it again.
+const MANIFEST: &str = "pagefind/roundup-index.json";
+
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct Manifest {
+    /// A digest of everything indexed, and of the roundup that indexed it.
+    key: String,
+    /// The index's files, as paths in the output.
+    files: Vec<String>,
+}
+
+/// One post as Pagefind takes it.
+#[derive(Debug, Serialize)]
+struct Entry {
+    url: String,
+    text: String,
+    meta: BTreeMap<String, String>,
+    filters: BTreeMap<String, Vec<String>>,
+    sort: BTreeMap<String, String>,
+}
+
+/// Indexes every post and writes the index into `pagefind/`, or carries the previous build's
+/// index over when every entry is the same.
 pub(super) fn write(
     site: &Site,
     language: &str,
     sink: &dyn Sink,
 ) -> Result<SearchStats, RenderError> {
     let started = Instant::now();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| RenderError::Search(e.to_string()))?;
     // Pagefind's languages are ISO 639-1: "en-GB" is English.
     let language = language
         .split(['-', '_'])
         .next()
         .unwrap_or("en")
         .to_ascii_lowercase();
-    let files = runtime.block_on(async {
-        let config = PagefindServiceConfig::builder()
-            .force_language(language.clone())
-            .keep_index_url(false)
-            .build();
-        let mut index =
-            PagefindIndex::new(Some(config)).map_err(|e| RenderError::Search(e.to_string()))?;
-        // Each blog's organisation as the site spells it.
-        let organisations: Vec<Option<&str>> = (0..site.sources.len())
+    let entries = Entries::new(site);
+    let key = entries.key(&language);
+    let mut stats = SearchStats {
+        records: site.posts.len(),
+        ..SearchStats::default()
+    };
+    if let Some((files, bytes)) = carry_over(sink, &key)? {
+        stats.files = files;
+        stats.bytes = bytes;
+        stats.reused = true;
+    } else {
+        let mut manifest = Manifest {
+            key,
+            files: Vec::new(),
+        };
+        for file in index(&language, entries.all())? {
+            let path = format!(
+                "{DIR}{}",
+                file.filename.to_string_lossy().replace('\\', "/")
+            );
+            emit(sink, &path, &file.contents)?;
+            stats.files += 1;
+            stats.bytes += file.contents.len() as u64;
+            manifest.files.push(path);
+        }
+        // Pagefind hands its files over in no fixed order.
+        manifest.files.sort_unstable();
+        let json = serde_json::to_vec(&manifest).expect("a manifest serialises");
+        emit(sink, MANIFEST, &json)?;
+    }
+    stats.seconds = started.elapsed().as_secs_f64();
+    Ok(stats)
+}
+
+/// Makes each post's entry; entries are made twice when the index is built (once for the key,
+/// once for Pagefind) so that all of them never need to be held at once for the key alone.
+struct Entries<'a> {
+    site: &'a Site,
+    /// Each blog's organisation as the site spells it.
+    organisations: Vec<Option<&'a str>>,
+}
+
+impl<'a> Entries<'a> {
+    fn new(site: &'a Site) -> Self {
+        let organisations = (0..site.sources.len())
             .map(|s| {
                 site.organisations
                     .iter()
@@ -65,42 +124,114 @@ pub(super) fn write(
                     .map(|o| o.name.as_str())
             })
             .collect();
-        for post in &site.posts {
-            let organisation = post.source.and_then(|s| organisations[s]);
-            let (meta, filters, sort) = record(site, post, organisation);
+        Entries {
+            site,
+            organisations,
+        }
+    }
+
+    fn entry(&self, post: &SitePost) -> Entry {
+        let organisation = post.source.and_then(|s| self.organisations[s]);
+        let (meta, filters, sort) = record(self.site, post, organisation);
+        Entry {
+            // Site-relative: Pagefind's script puts the base path it is served from in front.
+            url: format!("/{}", post.path),
+            text: text(post),
+            meta,
+            filters,
+            sort,
+        }
+    }
+
+    /// Every post's entry, in the site's order.
+    fn all(&self) -> Vec<Entry> {
+        self.site.posts.par_iter().map(|p| self.entry(p)).collect()
+    }
+
+    /// What the index is made from: a different key means a different index.
+    fn key(&self, language: &str) -> String {
+        let digests: Vec<[u8; 32]> = self
+            .site
+            .posts
+            .par_iter()
+            .map(|post| {
+                let json = serde_json::to_vec(&self.entry(post)).expect("an entry serialises");
+                Sha256::digest(&json).into()
+            })
+            .collect();
+        let mut hasher = Sha256::new();
+        hasher.update(env!("CARGO_PKG_VERSION"));
+        hasher.update([0]);
+        hasher.update(language);
+        hasher.update([0]);
+        for digest in digests {
+            hasher.update(digest);
+        }
+        format!("{:x}", hasher.finalize())
+    }
+}
+
+/// Keeps the previous build's index if it was made from the same entries: how many files and
+/// bytes it has, or `None` when it must be built.
+fn carry_over(sink: &dyn Sink, key: &str) -> Result<Option<(usize, u64)>, RenderError> {
+    let Some(manifest) = sink
+        .previous(MANIFEST)
+        .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+        .filter(|m| m.key == key)
+    else {
+        return Ok(None);
+    };
+    let mut bytes = 0;
+    for path in &manifest.files {
+        let write_error = |source| RenderError::Write {
+            path: path.clone(),
+            source,
+        };
+        match sink.keep(path).map_err(write_error)? {
+            Some(size) => bytes += size,
+            // A file has gone missing: build the index afresh over what was kept.
+            None => return Ok(None),
+        }
+    }
+    sink.keep(MANIFEST).map_err(|source| RenderError::Write {
+        path: MANIFEST.to_string(),
+        source,
+    })?;
+    Ok(Some((manifest.files.len(), bytes)))
+}
+
+/// Builds the index with Pagefind.
+fn index(language: &str, entries: Vec<Entry>) -> Result<Vec<SyntheticFile>, RenderError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| RenderError::Search(e.to_string()))?;
+    runtime.block_on(async {
+        let config = PagefindServiceConfig::builder()
+            .force_language(language.to_string())
+            .keep_index_url(false)
+            .build();
+        let mut index =
+            PagefindIndex::new(Some(config)).map_err(|e| RenderError::Search(e.to_string()))?;
+        for entry in entries {
+            let url = entry.url;
             index
-                // Site-relative: Pagefind's script puts the base path it is served from in front.
                 .add_custom_record(
-                    format!("/{}", post.path),
-                    text(post),
-                    language.clone(),
-                    Some(meta),
-                    Some(filters),
-                    Some(sort),
+                    url.clone(),
+                    entry.text,
+                    language.to_string(),
+                    Some(entry.meta),
+                    Some(entry.filters),
+                    Some(entry.sort),
                 )
                 .await
-                .map_err(|e| RenderError::Search(format!("{}: {e}", post.path)))?;
+                .map_err(|e| RenderError::Search(format!("{url}: {e}")))?;
         }
         index
             .get_files()
             .await
             .map_err(|e| RenderError::Search(e.to_string()))
-    })?;
-    let mut stats = SearchStats {
-        records: site.posts.len(),
-        ..SearchStats::default()
-    };
-    for file in files {
-        let path = format!(
-            "{DIR}{}",
-            file.filename.to_string_lossy().replace('\\', "/")
-        );
-        emit(sink, &path, &file.contents)?;
-        stats.files += 1;
-        stats.bytes += file.contents.len() as u64;
-    }
-    stats.seconds = started.elapsed().as_secs_f64();
-    Ok(stats)
+    })
 }
 
 fn text(post: &SitePost) -> String {

@@ -6,6 +6,7 @@
 //   node browser.mjs axe        '{"urls": ["...", "..."]}'
 //   node browser.mjs keyboard   '{"url": "..."}'
 //   node browser.mjs screenshot '{"url": "...", "dir": "..."}'
+//   node browser.mjs xss        '{"urls": ["...", "..."]}'
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -34,7 +35,7 @@ const browser = await chromium.launch({
 });
 
 try {
-  const scenarios = { search, axe, keyboard, screenshot };
+  const scenarios = { search, axe, keyboard, screenshot, xss };
   if (!scenarios[scenario]) throw new Error(`unknown scenario ${scenario}`);
   const result = await scenarios[scenario](args);
   process.stdout.write(JSON.stringify(result) + "\n");
@@ -155,4 +156,37 @@ async function screenshot({ url, dir }) {
     await page.close();
   }
   return shots;
+}
+
+// Loads pages and reports every sign of script that the pages themselves brought: dialogs,
+// calls to alert, confirm, prompt or print, and any script Chromium compiled from a page's own
+// markup (inline scripts, event handlers, javascript: URLs) rather than from a .js file.
+async function xss({ urls }) {
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    for (const name of ["alert", "confirm", "prompt", "print"]) {
+      window[name] = (...args) => {
+        (window.__ran ||= []).push(`${name}(${args.join(",")})`);
+      };
+    }
+  });
+  const ran = [];
+  page.on("dialog", async (dialog) => {
+    ran.push(`${page.url()}: dialog ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  await page.coverage.startJSCoverage({ resetOnNavigation: false });
+  for (const url of urls) {
+    await page.goto(url, { waitUntil: "load" });
+    // Handlers on images that fail to load, animations and the like fire just after load.
+    await page.waitForTimeout(20);
+    const calls = await page.evaluate(() => window.__ran || []);
+    ran.push(...calls.map((call) => `${url}: ${call}`));
+  }
+  const coverage = await page.coverage.stopJSCoverage();
+  const inline = coverage
+    .map((entry) => entry.url)
+    .filter((url) => url !== "")
+    .filter((url) => !/\.m?js(\?|$)/.test(new URL(url, "http://x/").pathname));
+  return { ran, inline: [...new Set(inline)].sort(), pages: urls.length };
 }

@@ -184,3 +184,32 @@ pub fn eventually(seconds: u64, mut check: impl FnMut() -> bool) -> bool {
     }
     false
 }
+
+/// Every payload of the two XSS suites in `tests/fixtures/xss/` (see its SOURCES.md), named
+/// after its suite and case.
+pub fn xss_payloads() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xss");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("an XSS fixture");
+    let mut payloads = Vec::new();
+    let html5lib: Vec<serde_json::Value> =
+        serde_json::from_str(&read("tests1.dat")).expect("tests1.dat is JSON");
+    for case in html5lib {
+        payloads.push((
+            format!("html5lib {}", case["name"].as_str().unwrap_or_default()),
+            case["input"].as_str().expect("an input").to_string(),
+        ));
+    }
+    // An ES module around a JSON array: its array, with the trailing comma JSON refuses.
+    let module = read("expect.mjs");
+    let array = &module[module.find('[').unwrap()..=module.rfind(']').unwrap()];
+    let array = regex::Regex::new(r",\s*\]$").unwrap().replace(array, "]");
+    let dompurify: Vec<serde_json::Value> =
+        serde_json::from_str(&array).expect("expect.mjs holds a JSON array");
+    for case in dompurify {
+        payloads.push((
+            format!("DOMPurify {}", case["title"].as_str().unwrap_or_default()),
+            case["payload"].as_str().expect("a payload").to_string(),
+        ));
+    }
+    payloads
+}
