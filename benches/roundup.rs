@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use server::{Reply, Server};
+use server::{Reply, Server, serve_dir};
 
 fn main() {
     let options = Options::parse();
@@ -506,6 +506,8 @@ struct SiteResult {
     offline: Run,
     output_mib: f64,
     pages: u64,
+    /// What a browser downloads from `pagefind/` for one query, if Chromium is there.
+    query_kib: Option<f64>,
 }
 
 /// K local posts and 100 feeds of 10 items at 20 ms: cold build, all-304 rerun, offline rebuild.
@@ -524,10 +526,34 @@ fn site_scenario(out: &Path, posts: usize) -> SiteResult {
         remote: cold.report["remote_posts"].as_u64().unwrap_or(0) as usize,
         pages: offline.report["render"]["pages"].as_u64().unwrap_or(0),
         output_mib: du_mib(&dir.join("public")),
+        query_kib: query_kib(&dir.join("public"), "research"),
         cold,
         rerun_304,
         offline,
     }
+}
+
+/// Serves a built site and searches it in Chromium with `tests/browser/browser.mjs`: the bytes
+/// of every request under `pagefind/`, the one-time script and WebAssembly included.
+fn query_kib(public: &Path, word: &str) -> Option<f64> {
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !browser.join("node_modules/playwright-core").exists()
+        || !Path::new("/usr/bin/chromium").exists()
+    {
+        println!(
+            "no query figure: needs `apt-get install chromium` and `npm ci --prefix tests/browser`"
+        );
+        return None;
+    }
+    let server = serve_dir(public, "/");
+    let args = serde_json::json!({ "url": server.url(&format!("/search/?q={word}")) });
+    let out = Command::new("node")
+        .arg(browser.join("browser.mjs"))
+        .args(["search", &args.to_string()])
+        .output()
+        .ok()?;
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    Some(result["searchBytes"].as_f64()? / 1024.0)
 }
 
 #[derive(Debug, Default)]
@@ -658,8 +684,12 @@ fn write_site_table(report: &mut String, rows: &[SiteResult]) {
         "## Whole builds (local posts + 100 feeds of 10 items at 20 ms)\n"
     )
     .unwrap();
-    writeln!(report, "| posts | remote | pages | cold build (fetch / render / total) | peak | all-304 rerun (fetch / total) | offline rebuild | peak | search index (time, size) | output |").unwrap();
-    writeln!(report, "|---:|---:|---:|---|---:|---|---:|---:|---|---:|").unwrap();
+    writeln!(report, "| posts | remote | pages | cold build (fetch / render / total) | peak | all-304 rerun (fetch / total) | offline rebuild | peak | search index (time, size) | one query downloads | output |").unwrap();
+    writeln!(
+        report,
+        "|---:|---:|---:|---|---:|---|---:|---:|---|---:|---:|"
+    )
+    .unwrap();
     for r in rows {
         let render = |run: &Run| run.report["render"]["seconds"].as_f64().unwrap_or(f64::NAN);
         let fetch = |run: &Run| run.report["fetch_seconds"].as_f64().unwrap_or(f64::NAN);
@@ -667,7 +697,7 @@ fn write_site_table(report: &mut String, rows: &[SiteResult]) {
         let search = &r.cold.report["render"]["search"];
         writeln!(
             report,
-            "| {} | {} | {} | {:.2} s / {:.2} s / {:.2} s | {:.0} MiB | {:.2} s / {:.2} s | {:.2} s | {:.0} MiB | {:.2} s, {:.1} MiB | {:.0} MiB |",
+            "| {} | {} | {} | {:.2} s / {:.2} s / {:.2} s | {:.0} MiB | {:.2} s / {:.2} s | {:.2} s | {:.0} MiB | {:.2} s, {:.1} MiB | {} | {:.0} MiB |",
             r.posts,
             r.remote,
             r.pages,
@@ -681,6 +711,7 @@ fn write_site_table(report: &mut String, rows: &[SiteResult]) {
             r.offline.peak_mib,
             search["seconds"].as_f64().unwrap_or(f64::NAN),
             search["bytes"].as_f64().unwrap_or(f64::NAN) / 1_048_576.0,
+            r.query_kib.map_or_else(|| "–".to_string(), |k| format!("{k:.0} KiB")),
             r.output_mib
         )
         .unwrap();

@@ -151,8 +151,8 @@ pub fn render(
     };
 
     let plan = pages::Plan::new(views, config);
-    // The index is built on one thread while the pages take the others: on a small machine
-    // this hides most of its cost.
+    // The index is built beside the pages rather than after them: Pagefind works mostly on
+    // one thread, and the pages take the others.
     let (html_pages, search) = rayon::join(
         || plan.render_all(&tera, sink),
         || search::write(site, &config.site.language, sink),

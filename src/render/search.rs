@@ -40,6 +40,7 @@ pub struct SearchStats {
 /// build whose posts have not changed carries the index over instead of building it again.
 const MANIFEST: &str = "pagefind/roundup-index.json";
 
+/// What [`MANIFEST`] holds.
 #[derive(Debug, Serialize, serde::Deserialize)]
 struct Manifest {
     /// A digest of everything indexed, and of the roundup that indexed it.
@@ -106,8 +107,8 @@ pub(super) fn write(
     Ok(stats)
 }
 
-/// Makes each post's entry; entries are made twice when the index is built (once for the key,
-/// once for Pagefind) so that all of them never need to be held at once for the key alone.
+/// Makes each post's entry for Pagefind. The key is made from one entry at a time, so a build
+/// that keeps its index never holds them all; a build that does not makes them twice.
 struct Entries<'a> {
     site: &'a Site,
     /// Each blog's organisation as the site spells it.
