@@ -159,8 +159,10 @@ pub fn render(
     );
     let (html_pages, search) = (html_pages?, search?);
 
-    let sitemap = sitemap::sitemap(site, &links, &plan.listing_paths());
-    write("sitemap.xml", &sitemap)?;
+    let sitemaps = sitemap::sitemaps(site, &links, &plan.listing_paths());
+    for (path, bytes) in &sitemaps {
+        write(path, bytes)?;
+    }
     write("robots.txt", sitemap::robots(&links).as_bytes())?;
     write("health.json", &health_json(site))?;
     write("blogroll.opml", &blogroll(site, config))?;
@@ -176,7 +178,7 @@ pub fn render(
 
     Ok(RenderStats {
         pages: html_pages,
-        files: html_pages + 5 + theme.assets.len() + search.files,
+        files: html_pages + 4 + sitemaps.len() + theme.assets.len() + search.files,
         seconds: started.elapsed().as_secs_f64(),
         search,
     })

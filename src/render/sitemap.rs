@@ -1,49 +1,89 @@
 //! `sitemap.xml` and `robots.txt`, so search engines find every page.
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, Event};
+use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::view::Links;
 use crate::site::Site;
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
-/// The sitemap: every listing page, then every post with the day it last changed.
+/// The most addresses the sitemap protocol allows in one file.
+const MAX_URLS: usize = 50_000;
+
+/// One address in a sitemap, with the day it last changed if known.
+type Address = (String, Option<String>);
+
+/// The sitemap files, path and bytes: every listing page, then every post with the day it last
+/// changed. Past 50,000 addresses they are split into `sitemap-1.xml`, `sitemap-2.xml`, …
+/// and `sitemap.xml` becomes the index of those.
 ///
 /// Remote posts are left out: their canonical address is the original, and a sitemap must only
 /// list canonical pages.
-pub(super) fn sitemap(site: &Site, links: &Links, listings: &[&str]) -> Vec<u8> {
+pub(super) fn sitemaps(site: &Site, links: &Links, listings: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let mut urls: Vec<Address> = listings
+        .iter()
+        .map(|path| (links.permalink(path), None))
+        .collect();
+    urls.extend(
+        site.posts
+            .iter()
+            .filter(|p| !p.post.is_remote())
+            .map(|post| {
+                let changed = post.post.updated.unwrap_or(post.post.published);
+                (
+                    links.permalink(&post.path),
+                    Some(changed.format("%Y-%m-%d").to_string()),
+                )
+            }),
+    );
+    split(&urls, links, MAX_URLS)
+}
+
+fn split(urls: &[Address], links: &Links, most: usize) -> Vec<(String, Vec<u8>)> {
+    if urls.len() <= most {
+        return vec![("sitemap.xml".to_string(), document("urlset", "url", urls))];
+    }
+    let mut files: Vec<(String, Vec<u8>)> = urls
+        .chunks(most)
+        .enumerate()
+        .map(|(i, chunk)| {
+            (
+                format!("sitemap-{}.xml", i + 1),
+                document("urlset", "url", chunk),
+            )
+        })
+        .collect();
+    let parts: Vec<Address> = files
+        .iter()
+        .map(|(path, _)| (links.permalink(path), None))
+        .collect();
+    files.push((
+        "sitemap.xml".to_string(),
+        document("sitemapindex", "sitemap", &parts),
+    ));
+    files
+}
+
+/// A `<urlset>` of `<url>`s or a `<sitemapindex>` of `<sitemap>`s: the two share their shape.
+fn document(root: &str, element: &str, urls: &[Address]) -> Vec<u8> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 1);
-    let write = |writer: &mut Writer<Vec<u8>>, loc: &str, lastmod: Option<String>| {
-        writer
-            .create_element("url")
-            .write_inner_content(|w| {
-                w.create_element("loc")
-                    .write_text_content(quick_xml::events::BytesText::new(loc))?;
-                if let Some(lastmod) = &lastmod {
-                    w.create_element("lastmod")
-                        .write_text_content(quick_xml::events::BytesText::new(lastmod))?;
-                }
-                Ok(())
-            })
-            .map(|_| ())
-    };
     let result: std::io::Result<()> = (|| {
         writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         writer
-            .create_element("urlset")
+            .create_element(root)
             .with_attribute(("xmlns", SITEMAP_NS))
             .write_inner_content(|w| {
-                for path in listings {
-                    write(w, &links.permalink(path), None)?;
-                }
-                for post in site.posts.iter().filter(|p| !p.post.is_remote()) {
-                    let changed = post.post.updated.unwrap_or(post.post.published);
-                    write(
-                        w,
-                        &links.permalink(&post.path),
-                        Some(changed.format("%Y-%m-%d").to_string()),
-                    )?;
+                for (loc, lastmod) in urls {
+                    w.create_element(element).write_inner_content(|w| {
+                        w.create_element("loc")
+                            .write_text_content(BytesText::new(loc))?;
+                        if let Some(lastmod) = lastmod {
+                            w.create_element("lastmod")
+                                .write_text_content(BytesText::new(lastmod))?;
+                        }
+                        Ok(())
+                    })?;
                 }
                 Ok(())
             })?;
@@ -61,4 +101,53 @@ pub(super) fn robots(links: &Links) -> String {
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         links.permalink("sitemap.xml")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_the_limit_the_sitemap_becomes_an_index_of_parts() {
+        let config = crate::config::Config::parse(
+            "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/w/\"\n",
+            std::path::Path::new("feeds.toml"),
+        )
+        .unwrap();
+        let links = Links::new(&config);
+        let urls: Vec<Address> = (0..5)
+            .map(|i| (format!("https://example.org/w/p{i}/"), None))
+            .collect();
+
+        let one = split(&urls, &links, 5);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "sitemap.xml");
+        assert_eq!(
+            String::from_utf8_lossy(&one[0].1).matches("<url>").count(),
+            5
+        );
+
+        let parts = split(&urls, &links, 2);
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let counts: Vec<usize> = parts[..3]
+            .iter()
+            .map(|(_, b)| String::from_utf8_lossy(b).matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [2, 2, 1]);
+        let index = String::from_utf8_lossy(&parts[3].1).into_owned();
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert!(
+            index.contains("<loc>https://example.org/w/sitemap-3.xml</loc>"),
+            "{index}"
+        );
+    }
 }
