@@ -344,3 +344,49 @@ fn no_feed_payload_runs_script_in_a_reader_s_browser() {
     assert!(from_payloads.is_empty(), "script ran: {from_payloads:?}");
     assert_eq!(result["inline"], serde_json::json!([canary]), "{result}");
 }
+
+#[test]
+fn axe_finds_nothing_on_the_example_site() {
+    if !browser_ready() {
+        return;
+    }
+    // This repository's own site, built offline: its four posts and its blog roll of 150 blogs.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let settings = build::BuildSettings {
+        output: out.path().join("public"),
+        // Served from the root here, whatever subpath the site is published under.
+        base_url: Some(url::Url::parse("https://example.org/").unwrap()),
+        offline: true,
+        ..build::BuildSettings::new(root.to_path_buf())
+    };
+    build::run(&settings, &Silent).unwrap();
+    let server = serve_dir(&settings.output, "/");
+    let pages = [
+        "/",
+        "/posts/welcome/",
+        "/posts/add-your-blog/",
+        "/tags/",
+        "/tags/weeknotes/",
+        "/categories/guides/",
+        "/sources/",
+        "/sources/accessibility-in-government/",
+        "/organisations/",
+        "/archive/",
+        "/archive/2026/",
+        "/weeknotes/",
+        "/search/?q=weeknotes",
+        "/404.html",
+    ];
+    let urls: Vec<String> = pages.iter().map(|p| server.url(p)).collect();
+    let report = browser("axe", serde_json::json!({ "urls": urls }));
+    for url in &urls {
+        assert_eq!(
+            report[url]["violations"],
+            serde_json::json!([]),
+            "{url}: {}",
+            report[url]
+        );
+        assert_eq!(report[url]["errors"], serde_json::json!([]), "{url}");
+    }
+}
