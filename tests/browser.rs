@@ -345,23 +345,28 @@ fn no_feed_payload_runs_script_in_a_reader_s_browser() {
     assert_eq!(result["inline"], serde_json::json!([canary]), "{result}");
 }
 
-#[test]
-fn axe_finds_nothing_on_the_example_site() {
-    if !browser_ready() {
-        return;
-    }
-    // This repository's own site, built offline: its four posts and its blog roll of 150 blogs.
+/// This repository's own site, built offline (its four posts and its blog roll of 150 blogs)
+/// and served from the root, whatever subpath it is published under.
+fn example_site() -> (tempfile::TempDir, Server) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     let settings = build::BuildSettings {
         output: out.path().join("public"),
-        // Served from the root here, whatever subpath the site is published under.
         base_url: Some(url::Url::parse("https://example.org/").unwrap()),
         offline: true,
         ..build::BuildSettings::new(root.to_path_buf())
     };
     build::run(&settings, &Silent).unwrap();
     let server = serve_dir(&settings.output, "/");
+    (out, server)
+}
+
+#[test]
+fn axe_finds_nothing_on_the_example_site() {
+    if !browser_ready() {
+        return;
+    }
+    let (_out, server) = example_site();
     let pages = [
         "/",
         "/posts/welcome/",
@@ -389,4 +394,22 @@ fn axe_finds_nothing_on_the_example_site() {
         );
         assert_eq!(report[url]["errors"], serde_json::json!([]), "{url}");
     }
+}
+
+#[test]
+fn search_works_on_the_example_site() {
+    if !browser_ready() {
+        return;
+    }
+    let (_out, server) = example_site();
+    let result = browser(
+        "search",
+        serde_json::json!({ "url": server.url("/search/?q=weeknotes") }),
+    );
+    let titles = result["first"]["titles"].as_array().unwrap();
+    assert!(
+        titles.iter().any(|t| t == "What are weeknotes?"),
+        "{result}"
+    );
+    assert_eq!(result["errors"], serde_json::json!([]));
 }
