@@ -288,6 +288,7 @@ fn mend(text: &str) -> Cow<'_, str> {
         text = Cow::Owned(fixed);
     }
     if text.trim_start().starts_with('{')
+        && !text.contains("https://jsonfeed.org/version/")
         && let Some(fixed) = mend_json_version(&text)
     {
         text = Cow::Owned(fixed);

@@ -180,6 +180,28 @@ fn under_a_subpath_search_finds_its_index_and_links_its_results() {
     assert_eq!(result["errors"], serde_json::json!([]));
 }
 
+/// Runs axe-core at WCAG 2.2 AA over `pages`: no violations, and no console errors but the 404
+/// of a page that is meant to be missing.
+fn assert_axe_finds_nothing(server: &Server, pages: &[&str]) {
+    let urls: Vec<String> = pages.iter().map(|p| server.url(p)).collect();
+    let report = browser("axe", serde_json::json!({ "urls": urls }));
+    for url in &urls {
+        assert_eq!(
+            report[url]["violations"],
+            serde_json::json!([]),
+            "{url}: {}",
+            report[url]
+        );
+        let errors = report[url]["errors"].as_array().unwrap();
+        let expected = usize::from(url.ends_with("/no-such-page/"));
+        assert_eq!(errors.len(), expected, "{url}: {errors:?}");
+        assert!(
+            errors.iter().all(|e| e.as_str().unwrap().contains("404")),
+            "{url}: {errors:?}"
+        );
+    }
+}
+
 #[test]
 fn axe_finds_no_wcag_22_aa_violations() {
     if !browser_ready() {
@@ -200,24 +222,7 @@ fn axe_finds_no_wcag_22_aa_violations() {
         "/weeknotes/2026-W47/",
         "/no-such-page/",
     ];
-    let urls: Vec<String> = pages.iter().map(|p| server.url(p)).collect();
-    let report = browser("axe", serde_json::json!({ "urls": urls }));
-    for url in &urls {
-        assert_eq!(
-            report[url]["violations"],
-            serde_json::json!([]),
-            "{url}: {}",
-            report[url]
-        );
-        let errors = report[url]["errors"].as_array().unwrap();
-        // The missing page's own 404 is the only error allowed, and only there.
-        let expected = usize::from(url.ends_with("/no-such-page/"));
-        assert_eq!(errors.len(), expected, "{url}: {errors:?}");
-        assert!(
-            errors.iter().all(|e| e.as_str().unwrap().contains("404")),
-            "{url}: {errors:?}"
-        );
-    }
+    assert_axe_finds_nothing(&server, &pages);
 }
 
 #[test]
@@ -383,17 +388,7 @@ fn axe_finds_nothing_on_the_example_site() {
         "/search/?q=weeknotes",
         "/404.html",
     ];
-    let urls: Vec<String> = pages.iter().map(|p| server.url(p)).collect();
-    let report = browser("axe", serde_json::json!({ "urls": urls }));
-    for url in &urls {
-        assert_eq!(
-            report[url]["violations"],
-            serde_json::json!([]),
-            "{url}: {}",
-            report[url]
-        );
-        assert_eq!(report[url]["errors"], serde_json::json!([]), "{url}");
-    }
+    assert_axe_finds_nothing(&server, &pages);
 }
 
 #[test]
