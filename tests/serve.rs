@@ -4,6 +4,7 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 use common::{TestSite, eventually, http_get};
 
@@ -11,6 +12,8 @@ use common::{TestSite, eventually, http_get};
 struct Serving {
     child: Child,
     url: String,
+    /// What it has printed since its address.
+    said: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Serving {
@@ -39,8 +42,14 @@ fn serve(site: &TestSite) -> Serving {
         })
         .expect("serve prints its address");
     // Keep reading so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Serving { child, url }
+    let said = Arc::new(Mutex::new(Vec::new()));
+    let keep = Arc::clone(&said);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            keep.lock().unwrap().push(line);
+        }
+    });
+    Serving { child, url, said }
 }
 
 #[test]
@@ -89,5 +98,36 @@ fn serve_shows_edits_404s_and_survives_a_broken_post() {
     assert!(
         eventually(15, || !http_get(&page).1.contains("role=\"alert\"")),
         "a good build clears the error"
+    );
+}
+
+#[test]
+fn an_idle_server_does_not_rebuild_and_names_what_changed() {
+    let site = TestSite::new("");
+    site.post("hello", "2026-11-01", "", "Hello.");
+    let serving = serve(&site);
+    let changes = || -> Vec<String> {
+        let said = serving.said.lock().unwrap();
+        said.iter()
+            .filter(|l| l.starts_with("Changed:"))
+            .cloned()
+            .collect()
+    };
+    // A build reads feeds.toml and the posts; reading is not a change.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(changes(), Vec::<String>::new());
+
+    site.post("second", "2026-11-02", "", "Another.");
+    assert!(
+        eventually(15, || !changes().is_empty()),
+        "the new post is seen"
+    );
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let changes = changes();
+    assert!(
+        changes
+            .iter()
+            .all(|c| c.contains("second.md") && !c.contains("feeds.toml")),
+        "{changes:?}"
     );
 }

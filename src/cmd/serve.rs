@@ -19,7 +19,7 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use notify::RecursiveMode;
+use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt as _;
@@ -125,6 +125,9 @@ pub fn run(
                 let Ok(events) = result else { continue };
                 let mut changed: Vec<PathBuf> = events
                     .iter()
+                    // A build reads the sources, and reading is reported too: without this,
+                    // every build would start the next.
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
                     .flat_map(|e| e.paths.iter())
                     .filter(|p| !ignored.iter().any(|i| p.starts_with(i)))
                     .cloned()
