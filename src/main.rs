@@ -380,6 +380,18 @@ fn print_build(report: &build::BuildReport, offline: bool) {
         report.output.unchanged,
         report.output.bytes as f64 / 1e6
     );
+    let search = &report.render.search;
+    let how = if search.reused {
+        "kept from the last build, as no post changed".to_string()
+    } else {
+        format!("built in {:.2}s", search.seconds)
+    };
+    println!(
+        "  search index: {} posts, {:.1} MB in {} files, {how}",
+        search.records,
+        search.bytes as f64 / 1e6,
+        search.files
+    );
 }
 
 /// The feeds' part of the summary: counts, then only the feeds that need someone's attention.

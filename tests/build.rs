@@ -312,3 +312,25 @@ fn the_search_index_is_carried_over_only_while_no_post_changes() {
     assert!(fragment.exists());
     assert!(index(&site) == rebuilt);
 }
+
+#[test]
+fn the_summary_reports_the_search_index() {
+    let site = small_site("https://example.org/");
+    let build = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_roundup"))
+            .args(["build", "--offline", "--root"])
+            .arg(site.root())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = build();
+    assert!(first.contains("search index: 3 posts"), "{first}");
+    assert!(first.contains("built in"), "{first}");
+    let second = build();
+    assert!(
+        second.contains("kept from the last build, as no post changed"),
+        "{second}"
+    );
+}
