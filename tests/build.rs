@@ -334,3 +334,20 @@ fn the_summary_reports_the_search_index() {
         "{second}"
     );
 }
+
+#[test]
+fn the_search_page_carries_its_filter_menus_with_counts() {
+    let site = small_site("https://example.org/");
+    site.build().unwrap();
+    let page = site.read("search/index.html");
+    // "Research" and "research" are one tag, on two posts; "Guides" is on two.
+    assert!(
+        page.contains(r#"<option value="research">research (2)</option>"#)
+            || page.contains(r#"<option value="Research">Research (2)</option>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<select id="search-category" name="category">"#));
+    assert!(page.contains(">This site (3)</option>"), "{page}");
+    // No blog has posts here, so there is no organisation menu.
+    assert!(!page.contains(r#"name="organisation""#));
+}

@@ -83,7 +83,9 @@ impl<'a> Plan<'a> {
         plan.sources();
         plan.organisations();
         plan.weeks();
-        plan.single("search/", "search", "Search", "search.html", Context::new());
+        let mut search = Context::new();
+        search.insert("filters", &super::search::filter_menus(site));
+        plan.single("search/", "search", "Search", "search.html", search);
         plan.single(
             "404.html",
             "404",

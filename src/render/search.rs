@@ -21,6 +21,89 @@ pub(super) const DIR: &str = "pagefind/";
 /// posts from growing without bound.
 const MAX_TEXT: usize = 20_000;
 
+/// The filter values of a post's kind, and of the source of local posts.
+const WEEKNOTES: &str = "Weeknotes";
+const OTHER_POSTS: &str = "Other posts";
+const LOCAL: &str = "This site";
+
+/// One filter menu of the search page: every value a post is filed under, with its count.
+/// Made here, beside the records, so the two always agree; shown in the page itself, so that a
+/// reader's browser need not download every filter list to draw the menus.
+#[derive(Debug, Serialize)]
+pub(super) struct FilterMenu {
+    /// The filter's name, and the query parameter that sets it.
+    name: &'static str,
+    /// What the menu is called.
+    label: &'static str,
+    /// In alphabetical order.
+    options: Vec<FilterOption>,
+}
+
+/// One value of a filter menu.
+#[derive(Debug, Serialize)]
+struct FilterOption {
+    value: String,
+    /// How many posts have it.
+    posts: usize,
+}
+
+/// The search page's filter menus, those with any values, in the order they are shown.
+pub(super) fn filter_menus(site: &Site) -> Vec<FilterMenu> {
+    let weeknotes = site.posts.iter().filter(|p| p.weeknote.is_some()).count();
+    let local = site.posts.iter().filter(|p| p.source.is_none()).count();
+    let terms = |terms: &[crate::site::Term]| -> Vec<(String, usize)> {
+        terms
+            .iter()
+            .map(|t| (t.name.clone(), t.posts.len()))
+            .collect()
+    };
+    let menus = [
+        (
+            "type",
+            "Kind of post",
+            vec![
+                (WEEKNOTES.to_string(), weeknotes),
+                (OTHER_POSTS.to_string(), site.posts.len() - weeknotes),
+            ],
+        ),
+        (
+            "source",
+            "Blog",
+            site.sources
+                .iter()
+                .map(|s| (s.feed.name().to_string(), s.posts.len()))
+                .chain([(LOCAL.to_string(), local)])
+                .collect(),
+        ),
+        (
+            "organisation",
+            "Organisation",
+            site.organisations
+                .iter()
+                .map(|o| (o.name.clone(), o.posts.len()))
+                .collect(),
+        ),
+        ("tag", "Tag", terms(&site.tags)),
+        ("category", "Category", terms(&site.categories)),
+    ];
+    menus
+        .into_iter()
+        .map(|(name, label, mut options)| {
+            options.retain(|(_, posts)| *posts > 0);
+            options.sort_by_cached_key(|(value, _)| (value.to_lowercase(), value.clone()));
+            FilterMenu {
+                name,
+                label,
+                options: options
+                    .into_iter()
+                    .map(|(value, posts)| FilterOption { value, posts })
+                    .collect(),
+            }
+        })
+        .filter(|menu| !menu.options.is_empty())
+        .collect()
+}
+
 /// What building the index took.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct SearchStats {
@@ -284,15 +367,15 @@ fn record(site: &Site, post: &SitePost, organisation: Option<&str>) -> Record {
     );
     filters.insert(
         "source".to_string(),
-        vec![source.map_or_else(|| "This site".to_string(), |s| s.feed.name().to_string())],
+        vec![source.map_or_else(|| LOCAL.to_string(), |s| s.feed.name().to_string())],
     );
     if let Some(organisation) = organisation {
         filters.insert("organisation".to_string(), vec![organisation.to_string()]);
     }
     let kind = if post.weeknote.is_some() {
-        "Weeknotes"
+        WEEKNOTES
     } else {
-        "Other posts"
+        OTHER_POSTS
     };
     filters.insert("type".to_string(), vec![kind.to_string()]);
     filters.retain(|_, values| !values.is_empty());

@@ -3,14 +3,9 @@
 // than one big index. State lives in the address (search/?q=word&tag=...&sort=newest), so a
 // plain link or a form with no script reaches a search.
 
-const FILTERS = [
-  ["type", "Kind of post"],
-  ["source", "Blog"],
-  ["organisation", "Organisation"],
-  ["tag", "Tag"],
-  ["category", "Category"],
-];
-const PAGE_SIZE = 20;
+const FILTERS = ["type", "source", "organisation", "tag", "category"];
+// Ten at a time: each result is a fragment to download.
+const PAGE_SIZE = 10;
 
 const form = document.querySelector("form.search-form");
 const results = document.getElementById("search");
@@ -26,10 +21,15 @@ if (form && results && announcer) {
 async function start() {
   const pagefind = await import(new URL("pagefind/pagefind.js", import.meta.url).href);
   await pagefind.options({ excerptLength: 30 });
-  const available = await pagefind.filters();
+  // The menus are in the page already, with every value and count: asking Pagefind for them
+  // would download every filter list.
   const params = new URLSearchParams(location.search);
-  form.elements.q.value = params.get("q") || "";
-  addControls(available, params);
+  for (const field of form.elements) {
+    if (!field.name) continue;
+    const value = params.get(field.name) || "";
+    const known = field.tagName !== "SELECT" || [...field.options].some((o) => o.value === value);
+    if (known) field.value = value;
+  }
 
   const run = async (push) => {
     const state = readForm();
@@ -48,43 +48,6 @@ async function start() {
   await run(false);
 }
 
-// Filter and sort menus, between the search box and the results.
-function addControls(available, params) {
-  const box = document.createElement("div");
-  box.className = "search-controls";
-  for (const [name, label] of FILTERS) {
-    const values = available[name];
-    if (!values || Object.keys(values).length === 0) continue;
-    const options = [["", "Any"]].concat(
-      Object.entries(values)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([value, count]) => [value, `${value} (${count})`]),
-    );
-    box.append(menu(name, label, options, params.get(name) || ""));
-  }
-  box.append(
-    menu("sort", "Order", [["", "Best match"], ["newest", "Newest first"], ["oldest", "Oldest first"]], params.get("sort") || ""),
-  );
-  form.append(box);
-}
-
-function menu(name, label, options, selected) {
-  const id = "search-" + name;
-  const wrap = document.createElement("div");
-  const text = document.createElement("label");
-  text.htmlFor = id;
-  text.textContent = label;
-  const select = document.createElement("select");
-  select.id = id;
-  select.name = name;
-  for (const [value, caption] of options) {
-    const option = new Option(caption, value, false, value === selected);
-    select.append(option);
-  }
-  wrap.append(text, select);
-  return wrap;
-}
-
 function readForm() {
   const data = new FormData(form);
   const params = new URLSearchParams();
@@ -92,7 +55,7 @@ function readForm() {
   for (const [key, value] of data) {
     if (!value) continue;
     params.set(key, value);
-    if (FILTERS.some(([name]) => name === key)) filters[key] = value;
+    if (FILTERS.includes(key)) filters[key] = value;
   }
   const query = (data.get("q") || "").trim();
   const order = data.get("sort");
