@@ -13,6 +13,7 @@ use std::sync::{LazyLock, Once};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use encoding_rs::Encoding;
 use feed_rs::model;
+use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use lol_html::{HtmlRewriter, Settings, element};
 use regex::Regex;
 use url::Url;
@@ -97,24 +98,21 @@ pub fn parse(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Result<Pars
             .id_generator(|_, _, _| String::new())
             .timestamp_parser(|text| parse_date(text).map(|d| d.to_utc()))
             .build();
-        quietly(|| parser.parse(text.as_bytes()))
-            .map_err(|_| FeedError::Panicked)?
-            .map_err(|e| match e {
-                feed_rs::parser::ParseFeedError::ParseError(
-                    feed_rs::parser::ParseErrorKind::NoFeedRoot,
-                ) => FeedError::NotAFeed {
-                    looks_like_html: false,
-                },
-                other => FeedError::Malformed(other.to_string()),
-            })
+        quietly(|| parser.parse(text.as_bytes())).map_err(|_| FeedError::Panicked)
     };
-    let parsed = match read(&text) {
+    let parsed = match read(&text)? {
         // One odd `type` on a title should not cost a feed all its entries.
-        Err(FeedError::Malformed(message)) if message.contains("unsupported content type") => {
+        Err(ParseFeedError::ParseError(ParseErrorKind::UnknownMimeType { .. })) => {
             read(&mend_types(&text))?
         }
-        other => other?,
-    };
+        other => other,
+    }
+    .map_err(|e| match e {
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => FeedError::NotAFeed {
+            looks_like_html: false,
+        },
+        other => FeedError::Malformed(other.to_string()),
+    })?;
     Ok(convert(parsed, url))
 }
 
@@ -258,8 +256,9 @@ fn looks_like_html(text: &str) -> bool {
 }
 
 /// Fixes what feed-rs refuses or misreads: the declared encoding (the text is UTF-8 now), an
-/// `<rss>` root with no or an unknown version, and the namespaces of Atom 0.3 and RSS 0.90,
-/// whose entries it would otherwise drop without a word.
+/// `<rss>` root with no or an unknown version, a JSON Feed version given as a bare number, and
+/// the namespaces of Atom 0.3 and RSS 0.90, whose entries it would otherwise drop without a
+/// word.
 fn mend(text: &str) -> Cow<'_, str> {
     let mut text = Cow::Borrowed(text);
     if let Some(end) = text
@@ -306,13 +305,10 @@ fn mend(text: &str) -> Cow<'_, str> {
 }
 
 /// A JSON Feed whose `version` is a bare number ("1.1") rather than the specification's URL,
-/// which feed-rs refuses, gets the URL.
+/// which feed-rs refuses, gets the URL. Called only for a document that names no such URL.
 fn mend_json_version(text: &str) -> Option<String> {
     let mut feed: serde_json::Value = serde_json::from_str(text).ok()?;
     let version = feed.get("version")?.as_str()?;
-    if version.starts_with("https://jsonfeed.org/version/") {
-        return None;
-    }
     let url = if version.trim().starts_with("1.1") {
         "https://jsonfeed.org/version/1.1"
     } else {

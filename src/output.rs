@@ -172,7 +172,7 @@ impl Sink for Staging {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        std::fs::write(&target, contents)?;
+        write_new(&target, contents)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -190,12 +190,31 @@ impl Sink for Staging {
         let target = self.dir.join(relative);
         self.make_parent(&target)?;
         if std::fs::hard_link(&previous, &target).is_err() {
-            std::fs::copy(&previous, &target)?;
+            write_new(&target, &std::fs::read(&previous)?)?;
         }
         self.bytes.fetch_add(size, Ordering::Relaxed);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(Some(size))
     }
+}
+
+/// Writes `contents` as a new file at `target`, never into the file already there: that may be
+/// a link to the previous site's file, which must stay whole until the swap.
+fn write_new(target: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(target)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(target)?;
+            create()?
+        }
+        other => other?,
+    };
+    std::io::Write::write_all(&mut file, contents)
 }
 
 /// A render path as a relative file path, refusing anything that could leave the output.
@@ -298,6 +317,24 @@ mod tests {
             [OsString::from("public")],
             "no staging folder is left behind"
         );
+    }
+
+    #[test]
+    fn writing_a_kept_file_again_leaves_the_old_site_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let site = tmp.path().join("site");
+        let first = Staging::new(&out, &site).unwrap();
+        first.write("a.txt", b"old").unwrap();
+        first.write(MARKER, b"").unwrap();
+        first.commit().unwrap();
+
+        // Kept (linked to the old site's file), then written again, then abandoned.
+        let second = Staging::new(&out, &site).unwrap();
+        assert_eq!(second.keep("a.txt").unwrap(), Some(3));
+        second.write("a.txt", b"new").unwrap();
+        drop(second);
+        assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"old");
     }
 
     #[test]

@@ -265,22 +265,21 @@ fn carry_over(sink: &dyn Sink, key: &str) -> Result<Option<(usize, u64)>, Render
     else {
         return Ok(None);
     };
+    let keep = |path: &str| {
+        sink.keep(path).map_err(|source| RenderError::Write {
+            path: path.to_string(),
+            source,
+        })
+    };
     let mut bytes = 0;
     for path in &manifest.files {
-        let write_error = |source| RenderError::Write {
-            path: path.clone(),
-            source,
-        };
-        match sink.keep(path).map_err(write_error)? {
+        match keep(path)? {
             Some(size) => bytes += size,
             // A file has gone missing: build the index afresh over what was kept.
             None => return Ok(None),
         }
     }
-    sink.keep(MANIFEST).map_err(|source| RenderError::Write {
-        path: MANIFEST.to_string(),
-        source,
-    })?;
+    keep(MANIFEST)?;
     Ok(Some((manifest.files.len(), bytes)))
 }
 
