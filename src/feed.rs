@@ -6,7 +6,7 @@
 //! Titles and names come out as plain text; HTML comes out raw and untrusted.
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{LazyLock, Once};
 
@@ -14,11 +14,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use encoding_rs::Encoding;
 use feed_rs::model;
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
-use lol_html::{HtmlRewriter, Settings, element};
 use regex::Regex;
 use url::Url;
 
-use crate::sanitize::plain_text;
+use crate::plain_text::plain_text;
 
 /// One feed, parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,45 +136,6 @@ fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     let result = catch_unwind(AssertUnwindSafe(f));
     PARSING.with(|p| p.set(false));
     result
-}
-
-/// The feeds an HTML page names with `<link rel="alternate">`, absolute, in page order.
-pub fn discover(bytes: &[u8], url: &Url) -> Vec<Url> {
-    const TYPES: [&str; 4] = [
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/feed+json",
-        "application/json",
-    ];
-    let found = RefCell::new(Vec::new());
-    let settings =
-        Settings::new().append_element_content_handler(element!("link[rel][href]", |el| {
-            let rel = el
-                .get_attribute("rel")
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            let kind = el
-                .get_attribute("type")
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            let is_feed = TYPES
-                .iter()
-                .any(|t| kind.split(';').next().is_some_and(|k| k.trim() == *t));
-            if rel.split_whitespace().any(|r| r == "alternate")
-                && is_feed
-                && let Some(href) = el
-                    .get_attribute("href")
-                    .and_then(|h| url.join(h.trim()).ok())
-                && matches!(href.scheme(), "http" | "https")
-                && !found.borrow().contains(&href)
-            {
-                found.borrow_mut().push(href);
-            }
-            Ok(())
-        }));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    let _ = rewriter.write(bytes).and_then(|()| rewriter.end());
-    found.into_inner()
 }
 
 /// Decodes the body to text. A BOM decides; else UTF-16 is recognised by its zero bytes; else
@@ -832,10 +792,6 @@ mod tests {
             Err(FeedError::NotAFeed {
                 looks_like_html: true
             })
-        );
-        assert_eq!(
-            discover(page, &url()),
-            vec![Url::parse("https://blog.example/atom.xml").unwrap()]
         );
         assert_eq!(parse(b"  \n", None, &url()), Err(FeedError::Empty));
         assert!(matches!(

@@ -8,8 +8,9 @@ use url::Url;
 
 use crate::archive::Incoming;
 use crate::feed::{Entry, ParsedFeed};
+use crate::plain_text::plain_text;
 use crate::post::{Post, Source};
-use crate::sanitize::{Sanitizer, plain_text};
+use crate::sanitize::Sanitizer;
 use crate::slug::slugify;
 
 /// How many words a made-up title or summary takes from the post.

@@ -16,6 +16,7 @@ pub mod linkcheck;
 pub mod markdown;
 pub mod opml;
 pub mod output;
+pub mod plain_text;
 pub mod post;
 pub mod render;
 pub mod sanitize;

@@ -239,87 +239,6 @@ fn is_tracker(el: &Element<'_, '_>) -> bool {
     (tiny("width") && tiny("height")) || TRACKERS.iter().any(|t| src.contains(t))
 }
 
-/// Text with all markup removed and entities decoded, whitespace collapsed: for titles,
-/// category and author names, and search text.
-pub fn plain_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        text.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let is_tag = after
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
-        if !is_tag {
-            text.push('<');
-            rest = after;
-            continue;
-        }
-        let skip = if after.starts_with("!--") {
-            after.find("-->").map_or(after.len(), |e| e + 3)
-        } else {
-            after.find('>').map_or(after.len(), |e| e + 1)
-        };
-        let name: String = after
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if BLOCKS.contains(&name.as_str()) {
-            text.push(' ');
-        }
-        if matches!(name.as_str(), "script" | "style") && !after.starts_with('/') {
-            let close = format!("</{name}");
-            let lower = after.to_ascii_lowercase();
-            rest = lower.find(&close).map_or("", |e| &after[e..]);
-            continue;
-        }
-        rest = &after[skip..];
-    }
-    text.push_str(rest);
-    let decoded = html_escape::decode_html_entities(&text);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Tags whose edges separate words.
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "figcaption",
-    "figure",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "td",
-    "th",
-    "tr",
-    "ul",
-    "img",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,14 +354,5 @@ mod tests {
         assert_eq!(clean(""), "");
         assert_eq!(clean("   "), "");
         let _ = clean("<<<>>><p <a href=\"\u{0}\">");
-    }
-
-    #[test]
-    fn plain_text_drops_markup_and_decodes_entities() {
-        assert_eq!(plain_text("Tom &amp; Jerry <b>x</b>"), "Tom & Jerry x");
-        assert_eq!(plain_text("<p>one</p><p>two</p>"), "one two");
-        assert_eq!(plain_text("a < b &lt; c"), "a < b < c");
-        assert_eq!(plain_text("x<script>var a = '<p>';</script>y"), "xy");
-        assert_eq!(plain_text("caf&eacute;&nbsp;au&#160;lait"), "café au lait");
     }
 }

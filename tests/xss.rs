@@ -8,7 +8,8 @@ mod common;
 use std::cell::RefCell;
 
 use lol_html::{HtmlRewriter, Settings, element};
-use roundup::sanitize::{Sanitizer, plain_text};
+use roundup::plain_text::plain_text;
+use roundup::sanitize::Sanitizer;
 use url::Url;
 
 /// Elements that run script, load other documents or resources beyond an image, take input,

@@ -387,7 +387,7 @@ pub(super) fn json(doc: &FeedDoc) -> Vec<u8> {
             summary: item
                 .content
                 .as_ref()
-                .map(|_| crate::sanitize::plain_text(&item.summary))
+                .map(|_| crate::plain_text::plain_text(&item.summary))
                 .filter(|s| !s.is_empty()),
             date_published: item.published.to_rfc3339(),
             date_modified: item.updated.map(|u| u.to_rfc3339()),

@@ -14,6 +14,8 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 use url::Url;
 
+mod discover;
+
 use crate::archive::FeedState;
 use crate::config::{Config, FeedConfig};
 
@@ -378,7 +380,7 @@ async fn fetch_one(
                 ref hops,
                 ..
             } if looks_like_html(content_type.as_deref(), bytes) => {
-                let Some(feed) = crate::feed::discover(bytes, final_url).into_iter().next() else {
+                let Some(feed) = discover::discover(bytes, final_url).into_iter().next() else {
                     return failed(FetchError::NoFeedInPage);
                 };
                 let mut hops = hops.clone();
