@@ -313,7 +313,7 @@ fn strip_location(message: &str) -> &str {
 pub fn new_post(title: &str, date: DateTime<FixedOffset>) -> String {
     let title = serde_json::to_string(title).expect("a string serialises");
     format!(
-        "---\ntitle: {title}\ndate: {}\ntags: []\ndraft: false\n---\n\nWrite your post here. \
+        "---\ntitle: {title}\ndate: {}\ntags: []\ndraft: true\n---\n\nWrite your post here. \
          The first paragraph is its summary.\n",
         date.format("%Y-%m-%dT%H:%M:%S%:z")
     )

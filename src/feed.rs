@@ -28,6 +28,8 @@ pub struct ParsedFeed {
     pub homepage: Option<String>,
     /// In document order.
     pub entries: Vec<Entry>,
+    /// What had to be mended to read it; empty when it was read as it is.
+    pub repairs: Vec<String>,
 }
 
 /// One entry. Text fields are plain; `summary` and `content` are raw, untrusted HTML.
@@ -485,6 +487,7 @@ fn convert(feed: model::Feed, url: &Url) -> ParsedFeed {
         title,
         homepage,
         entries,
+        repairs: Vec::new(),
     }
 }
 

@@ -1,8 +1,150 @@
-//! How each feed fared in a build: read by the build summary, `health.json` and the blog roll.
+//! How each feed fares: what the archive remembers of it between builds ([`FeedState`]) and
+//! what one build made of it ([`FeedHealth`]), for the build summary, `health.json` and the
+//! blog roll's pages.
 
-use serde::Serialize;
+use std::fmt;
 
-use crate::archive::{FeedState, Status};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize, Serializer};
+
+pub use crate::post::FeedKey;
+
+/// How a feed fared on its last attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Fetched and parsed.
+    Ok,
+    /// The server said nothing changed (HTTP 304).
+    NotModified,
+    /// Not fetched or not parsed; see the error.
+    Failed,
+    /// Fetched, but the feed has moved for good (HTTP 301 or 308): update `feeds.toml`.
+    Moved,
+    /// The feed is gone for good (HTTP 410); it is no longer fetched.
+    Gone,
+}
+
+impl Status {
+    /// The name used in `health.json` and the archive.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::NotModified => "not_modified",
+            Status::Failed => "failed",
+            Status::Moved => "moved",
+            Status::Gone => "gone",
+        }
+    }
+
+    /// The status the archive stored as text; anything unknown reads as a failure.
+    pub fn parse(text: &str) -> Status {
+        match text {
+            "ok" => Status::Ok,
+            "not_modified" => Status::NotModified,
+            "moved" => Status::Moved,
+            "gone" => Status::Gone,
+            _ => Status::Failed,
+        }
+    }
+
+    /// Fetched fine: the feed needs nobody's attention.
+    pub fn is_healthy(self) -> bool {
+        matches!(self, Status::Ok | Status::NotModified)
+    }
+}
+
+/// What the archive knows about one feed between builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedState {
+    /// The `ETag` of the last full response.
+    pub etag: Option<String>,
+    /// The `Last-Modified` of the last full response.
+    pub last_modified: Option<String>,
+    /// Where the feed was really found: after redirects or autodiscovery.
+    pub final_url: Option<String>,
+    /// The last attempt's outcome.
+    pub status: Status,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    /// When the feed was last tried.
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// When the feed was last fetched or found unchanged.
+    pub last_success: Option<DateTime<Utc>>,
+    /// When the feed was first fetched: entries that came then are its back catalogue.
+    pub first_fetched: Option<DateTime<Utc>>,
+    /// The server asked not to be asked again before this.
+    pub retry_after: Option<DateTime<Utc>>,
+}
+
+/// Why a configured feed is not fetched this time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// `enabled = false`.
+    Disabled,
+    /// It answered 410 Gone before.
+    Gone,
+    /// The server asked to wait until then.
+    Waiting(DateTime<Utc>),
+}
+
+/// Something about a feed worth a line in the summary, that is not a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// It answered from a new address for good.
+    Moved {
+        /// The configured address.
+        from: String,
+        /// Where it is now.
+        to: String,
+    },
+    /// The configured address is a web page; the feed it links to was read.
+    Discovered {
+        /// The page.
+        page: String,
+        /// The feed found in it.
+        feed: String,
+    },
+    /// It was not fetched this time.
+    Skipped(Skip),
+    /// It was read, but only after mending what was broken in it.
+    Repaired(Vec<String>),
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::Moved { from, to } => write!(
+                f,
+                "moved: {from} → {to}; update feeds.toml (`roundup check --fix` does it)"
+            ),
+            Note::Discovered { page, feed } => write!(
+                f,
+                "found the feed {feed} through the page {page}; use it in feeds.toml"
+            ),
+            Note::Skipped(Skip::Disabled) => f.write_str("not fetched: enabled = false"),
+            Note::Skipped(Skip::Gone) => f.write_str(
+                "not fetched: the blog has removed its feed (HTTP 410 Gone); its posts stay",
+            ),
+            Note::Skipped(Skip::Waiting(until)) => write!(
+                f,
+                "not fetched: the server asked us to wait until {}",
+                until.format("%-d %B %Y %H:%M UTC")
+            ),
+            Note::Repaired(repairs) => write!(f, "read with repairs: {}", repairs.join("; ")),
+        }
+    }
+}
+
+impl Serialize for Note {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// What `health.json` says of a feed that is gone, so its status never stands unexplained.
+pub const GONE: &str =
+    "the blog has removed its feed (HTTP 410 Gone); it is no longer fetched; its posts stay";
 
 /// One feed's health after a build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -11,10 +153,16 @@ pub struct FeedHealth {
     pub name: String,
     /// The configured feed URL.
     pub url: String,
+    /// Its name in the archive.
+    #[serde(skip)]
+    pub key: FeedKey,
     /// The outcome: `ok`, `not_modified`, `failed`, `moved` or `gone`.
     pub status: Status,
-    /// Why it failed, or a note (moved, found through a page, skipped).
+    /// Why it failed, or why it is gone.
     pub error: Option<String>,
+    /// What else is worth knowing: moved, found through a page, skipped, repaired.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     /// Entries in the archive.
     pub entries: usize,
     /// Entries first seen in this build.
@@ -30,19 +178,25 @@ pub struct FeedHealth {
 }
 
 impl FeedHealth {
-    /// The health the archive remembers, for a feed not fetched in this build.
+    /// The health the archive remembers of a feed.
     pub fn remembered(
         name: &str,
         url: &str,
+        key: FeedKey,
         state: Option<&FeedState>,
         entries: usize,
-        note: Option<String>,
     ) -> Self {
+        let status = state.map_or(Status::Failed, |s| s.status);
         FeedHealth {
             name: name.to_string(),
             url: url.to_string(),
-            status: state.map_or(Status::Failed, |s| s.status),
-            error: note.or_else(|| state.and_then(|s| s.error.clone())),
+            key,
+            status,
+            error: match status {
+                Status::Gone => Some(GONE.to_string()),
+                _ => state.and_then(|s| s.error.clone()),
+            },
+            notes: Vec::new(),
             entries,
             new_entries: 0,
             final_url: state.and_then(|s| s.final_url.clone()).filter(|f| f != url),
@@ -50,25 +204,212 @@ impl FeedHealth {
             last_success: state.and_then(|s| s.last_success).map(|t| t.to_rfc3339()),
         }
     }
+
+    /// Whether the summary names this feed: it was fetched, and it failed, moved, is gone, or
+    /// has a note.
+    pub fn needs_attention(&self) -> bool {
+        self.fetched && (!self.status.is_healthy() || !self.notes.is_empty())
+    }
+
+    /// The reason the summary gives for it: the error, else its notes.
+    pub fn reason(&self) -> String {
+        match &self.error {
+            Some(error) => error.clone(),
+            None => self
+                .notes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
 }
 
-/// Counts by status, for the one-line summary.
+/// Counts by status of the feeds fetched in this build, for the one-line summary.
 pub fn tally(feeds: &[FeedHealth]) -> Vec<(Status, usize)> {
-    let mut counts: Vec<(Status, usize)> = Vec::new();
-    for status in [
+    [
         Status::Ok,
         Status::NotModified,
         Status::Moved,
         Status::Failed,
         Status::Gone,
-    ] {
+    ]
+    .into_iter()
+    .map(|status| {
         let n = feeds
             .iter()
             .filter(|f| f.fetched && f.status == status)
             .count();
-        if n > 0 {
-            counts.push((status, n));
+        (status, n)
+    })
+    .filter(|(_, n)| *n > 0)
+    .collect()
+}
+
+/// The share of the fetched feeds that failed, in percent; 0 when none was fetched.
+pub fn failed_percent(feeds: &[FeedHealth]) -> f64 {
+    let fetched = feeds.iter().filter(|f| f.fetched).count();
+    let failed = feeds
+        .iter()
+        .filter(|f| f.fetched && f.status == Status::Failed)
+        .count();
+    if fetched == 0 {
+        0.0
+    } else {
+        100.0 * failed as f64 / fetched as f64
+    }
+}
+
+/// More feeds than this with one reason are summed up in one line of the summary.
+const GROUP_FROM: usize = 5;
+
+/// A line of the summary about feeds that need attention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attention<'a> {
+    /// One feed, named.
+    One(&'a FeedHealth),
+    /// Many feeds with one reason (no network, say): one line, not a hundred.
+    Many {
+        /// The reason they share.
+        reason: String,
+        /// The feeds, in `feeds.toml` order.
+        feeds: Vec<&'a FeedHealth>,
+    },
+}
+
+/// The feeds the summary names, in `feeds.toml` order, those sharing one reason grouped.
+pub fn attention(feeds: &[FeedHealth]) -> Vec<Attention<'_>> {
+    let needing: Vec<(&FeedHealth, String)> = feeds
+        .iter()
+        .filter(|f| f.needs_attention())
+        .map(|f| (f, f.reason()))
+        .collect();
+    let mut lines: Vec<Attention<'_>> = Vec::new();
+    for (feed, reason) in &needing {
+        let sharing: Vec<&FeedHealth> = needing
+            .iter()
+            .filter(|(_, r)| r == reason)
+            .map(|(f, _)| *f)
+            .collect();
+        if sharing.len() <= GROUP_FROM {
+            lines.push(Attention::One(feed));
+        } else if std::ptr::eq(sharing[0], *feed) {
+            lines.push(Attention::Many {
+                reason: reason.clone(),
+                feeds: sharing,
+            });
         }
     }
-    counts
+    lines
+}
+
+/// Whether every feed fetched in this build failed: with no network at all, say so once.
+pub fn all_failed(feeds: &[FeedHealth]) -> bool {
+    let mut fetched = feeds.iter().filter(|f| f.fetched).peekable();
+    fetched.peek().is_some() && fetched.all(|f| f.status == Status::Failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(status: Status, fetched: bool) -> FeedHealth {
+        FeedHealth {
+            name: "Blog".into(),
+            url: "https://blog.example/feed".into(),
+            key: FeedKey("https://blog.example/feed".into()),
+            status,
+            error: None,
+            notes: Vec::new(),
+            entries: 0,
+            new_entries: 0,
+            final_url: None,
+            fetched,
+            last_success: None,
+        }
+    }
+
+    #[test]
+    fn only_feeds_fetched_this_time_count() {
+        let feeds = [
+            feed(Status::Ok, true),
+            feed(Status::Failed, true),
+            feed(Status::Failed, false),
+            feed(Status::NotModified, true),
+        ];
+        assert_eq!(
+            tally(&feeds),
+            [
+                (Status::Ok, 1),
+                (Status::NotModified, 1),
+                (Status::Failed, 1)
+            ]
+        );
+        assert!((failed_percent(&feeds) - 100.0 / 3.0).abs() < 1e-9);
+        assert!(!all_failed(&feeds));
+        assert_eq!(failed_percent(&[]), 0.0);
+        assert!(!all_failed(&[feed(Status::Failed, false)]));
+        assert!(all_failed(&[feed(Status::Failed, true)]));
+    }
+
+    #[test]
+    fn a_feed_needs_attention_when_fetched_and_not_plainly_fine() {
+        assert!(!feed(Status::Ok, true).needs_attention());
+        assert!(!feed(Status::Failed, false).needs_attention());
+        assert!(feed(Status::Failed, true).needs_attention());
+        assert!(feed(Status::Moved, true).needs_attention());
+        let mut repaired = feed(Status::Ok, true);
+        repaired
+            .notes
+            .push(Note::Repaired(vec!["unclosed <item>".into()]));
+        assert!(repaired.needs_attention());
+        assert_eq!(repaired.reason(), "read with repairs: unclosed <item>");
+    }
+
+    #[test]
+    fn many_feeds_failing_one_way_make_one_line() {
+        let failing = |name: &str, error: &str| FeedHealth {
+            name: name.into(),
+            error: Some(error.into()),
+            ..feed(Status::Failed, true)
+        };
+        let mut feeds: Vec<FeedHealth> = (0..7)
+            .map(|n| failing(&format!("Offline {n}"), "DNS lookup failed"))
+            .collect();
+        feeds.insert(2, failing("Broken", "HTTP 500"));
+        feeds.push(feed(Status::Ok, true));
+        let lines = attention(&feeds);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        match &lines[0] {
+            Attention::Many { reason, feeds } => {
+                assert_eq!(reason, "DNS lookup failed");
+                assert_eq!(feeds.len(), 7);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(lines[1], Attention::One(&feeds[2]));
+        // Five sharing a reason are still named one by one.
+        assert_eq!(attention(&feeds[3..8]).len(), 5);
+    }
+
+    #[test]
+    fn a_gone_feed_says_why_and_that_its_posts_stay() {
+        let state = FeedState {
+            etag: None,
+            last_modified: None,
+            final_url: None,
+            status: Status::Gone,
+            error: None,
+            last_attempt: None,
+            last_success: None,
+            first_fetched: None,
+            retry_after: None,
+        };
+        let health = FeedHealth::remembered("B", "u", FeedKey("u".into()), Some(&state), 3);
+        let reason = health.error.unwrap();
+        assert!(
+            reason.contains("410") && reason.contains("posts stay"),
+            "{reason}"
+        );
+    }
 }

@@ -3,23 +3,33 @@
 //! A feed's configured tags, categories and weeknote flag are not stamped on its posts here:
 //! the site applies them at every build, so editing `feeds.toml` changes archived posts too.
 
+use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::archive::Incoming;
 use crate::feed::{Entry, ParsedFeed};
 use crate::plain_text::plain_text;
-use crate::post::{Post, Source};
+use crate::post::{FeedKey, Post, Source};
 use crate::sanitize::Sanitizer;
 use crate::slug::slugify;
+
+/// An entry on its way into the archive: a post whose `published` the archive settles, because
+/// an entry without a date, or dated in the future, takes the time it was first seen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming {
+    /// The post, with its source set to its feed.
+    pub post: Post,
+    /// The date the feed gave, if any.
+    pub date: Option<DateTime<FixedOffset>>,
+}
 
 /// How many words a made-up title or summary takes from the post.
 const TITLE_WORDS: usize = 10;
 const SUMMARY_WORDS: usize = 55;
 
-/// Turns a parsed feed into posts for the archive; `feed_key` is the feed's configured URL.
+/// Turns a parsed feed into posts for the archive.
 pub fn posts(
-    feed_key: &str,
+    feed_key: &FeedKey,
     parsed: ParsedFeed,
     final_url: &Url,
     sanitizer: &Sanitizer,
@@ -34,7 +44,7 @@ pub fn posts(
         .collect()
 }
 
-fn post(feed_key: &str, entry: Entry, final_url: &Url, sanitizer: &Sanitizer) -> Incoming {
+fn post(feed_key: &FeedKey, entry: Entry, final_url: &Url, sanitizer: &Sanitizer) -> Incoming {
     let link = entry.link.as_deref().and_then(|l| final_url.join(l).ok());
     let base = entry
         .base
@@ -54,7 +64,7 @@ fn post(feed_key: &str, entry: Entry, final_url: &Url, sanitizer: &Sanitizer) ->
             sanitizer.clean(summary, Some(&base))
         }
         _ => excerpt(&text, SUMMARY_WORDS)
-            .map(|words| format!("<p>{}</p>", escape(&words)))
+            .map(|words| format!("<p>{}</p>", html_escape::encode_text(&words)))
             .unwrap_or_default(),
     };
     let title = entry
@@ -70,12 +80,12 @@ fn post(feed_key: &str, entry: Entry, final_url: &Url, sanitizer: &Sanitizer) ->
         .filter(|id| !id.trim().is_empty())
         .map(|id| id.trim().to_string())
         .or_else(|| link.as_ref().map(Url::to_string))
-        .unwrap_or_else(|| hashed_id(feed_key, &title, date.map(|d| d.to_rfc3339()).as_deref()));
+        .unwrap_or_else(|| hashed_id(&feed_key.0, &title, date.map(|d| d.to_rfc3339()).as_deref()));
     Incoming {
         post: Post {
             slug: slugify(&title),
             id,
-            source: Source::Feed(feed_key.to_string()),
+            source: Source::Feed(feed_key.clone()),
             original_url: link.map(String::from),
             // Settled by the archive, which knows when the entry was first seen.
             published: date.unwrap_or_default(),
@@ -121,12 +131,6 @@ fn excerpt(text: &str, words: usize) -> Option<String> {
     Some(out)
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,9 +155,16 @@ mod tests {
             title: None,
             homepage: None,
             entries: vec![entry],
+            repairs: vec![],
         };
         let url = Url::parse("https://blog.example/feed/").unwrap();
-        posts("https://blog.example/feed/", feed, &url, &Sanitizer::new()).remove(0)
+        posts(
+            &FeedKey("https://blog.example/feed/".into()),
+            feed,
+            &url,
+            &Sanitizer::new(),
+        )
+        .remove(0)
     }
 
     #[test]
@@ -237,8 +248,12 @@ mod tests {
                     ..entry()
                 },
             ],
+            repairs: vec![],
         };
         let url = Url::parse("https://blog.example/feed/").unwrap();
-        assert_eq!(posts("k", feed, &url, &Sanitizer::new()).len(), 1);
+        assert_eq!(
+            posts(&FeedKey("k".into()), feed, &url, &Sanitizer::new()).len(),
+            1
+        );
     }
 }

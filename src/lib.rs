@@ -1,7 +1,8 @@
 //! roundup: a static site generator for open weeknotes and blog aggregation.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`config`] → [`content`] (local posts) and feeds → [`site`] → [`render`] → [`output`].
+//! [`config`] → [`content`] (local posts) and [`refresh`] (the feeds: [`fetch`] → [`feed`] →
+//! [`ingest`] and [`sanitize`] → [`archive`]) → [`site`] → [`render`] → [`output`].
 //! [`cmd`] holds one function per subcommand; the binary only parses arguments and prints.
 
 pub mod archive;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod feed;
 pub mod fetch;
+pub mod guard;
 pub mod health;
 pub mod ingest;
 pub mod linkcheck;
@@ -18,8 +20,10 @@ pub mod opml;
 pub mod output;
 pub mod plain_text;
 pub mod post;
+pub mod refresh;
 pub mod render;
 pub mod sanitize;
 pub mod site;
 pub mod slug;
+pub mod urls;
 pub mod weeknotes;

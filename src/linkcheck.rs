@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use url::Url;
 use walkdir::WalkDir;
 
+use crate::site::paths;
+
 /// A link that leads nowhere.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct BrokenLink {
@@ -117,12 +119,11 @@ fn resolve(
     let path = percent_encoding::percent_decode_str(path)
         .decode_utf8_lossy()
         .into_owned();
-    let file = if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else if output.join(&path).is_dir() {
-        format!("{path}/index.html")
+    let file = if output.join(&path).is_dir() && !path.ends_with('/') && !path.is_empty() {
+        // An address without its trailing slash.
+        paths::output_file(&format!("{path}/"))
     } else {
-        path
+        paths::output_file(&path)
     };
     if !output.join(&file).is_file() {
         return Some("no such file in the output".to_string());

@@ -48,8 +48,20 @@ pub struct Post {
 pub enum Source {
     /// A Markdown file, by its path relative to the site's root.
     Local(PathBuf),
-    /// A feed of the blog roll, by its configured URL (its key in the archive).
-    Feed(String),
+    /// A feed of the blog roll, by its key in the archive.
+    Feed(FeedKey),
+}
+
+/// A feed's name in the archive: the address the archive first knew it by. It never changes,
+/// so a feed that moves, or whose `url` is edited in `feeds.toml`, keeps its posts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FeedKey(pub String);
+
+impl std::fmt::Display for FeedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl Post {

@@ -13,7 +13,6 @@ use std::time::Duration;
 use common::server::{Reply, Server, serve_dir};
 use common::{TestSite, external_available};
 use roundup::cmd::build;
-use roundup::fetch::Silent;
 use serde_json::Value;
 
 fn browser_ready() -> bool {
@@ -98,7 +97,7 @@ fn served_site(base_path: &str) -> (TestSite, Server, Server) {
     let mut settings = site.settings();
     settings.offline = false;
     settings.backoff = Some(Duration::from_millis(10));
-    build::run(&settings, &Silent).unwrap();
+    common::run_build(&settings).unwrap();
     let server = serve_dir(&site.public(), base_path);
     (site, server, feeds)
 }
@@ -307,7 +306,7 @@ fn no_feed_payload_runs_script_in_a_reader_s_browser() {
     ));
     let mut settings = site.settings();
     settings.offline = false;
-    build::run(&settings, &Silent).unwrap();
+    common::run_build(&settings).unwrap();
     // A page with script the sanitiser never saw shows that the check can see script run.
     std::fs::create_dir_all(site.public().join("canary")).unwrap();
     std::fs::write(
@@ -361,7 +360,7 @@ fn example_site() -> (tempfile::TempDir, Server) {
         offline: true,
         ..build::BuildSettings::new(root.to_path_buf())
     };
-    build::run(&settings, &Silent).unwrap();
+    common::run_build(&settings).unwrap();
     let server = serve_dir(&settings.output, "/");
     (out, server)
 }

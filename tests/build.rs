@@ -158,7 +158,7 @@ fn drafts_and_future_posts_are_left_out_unless_asked_for() {
     let mut settings = site.settings();
     settings.drafts = true;
     settings.future = true;
-    roundup::cmd::build::run(&settings, &roundup::fetch::Silent).unwrap();
+    common::run_build(&settings).unwrap();
     assert!(site.has("posts/draft/index.html"));
     assert!(site.has("posts/future/index.html"));
     assert_eq!(listed_posts(&site.read("index.html")).len(), 3);
@@ -189,7 +189,7 @@ fn two_builds_are_byte_identical() {
     let first = snapshot(&site.public());
     let mut settings = site.settings();
     settings.output = site.root().join("again");
-    roundup::cmd::build::run(&settings, &roundup::fetch::Silent).unwrap();
+    common::run_build(&settings).unwrap();
     let second = snapshot(&settings.output);
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {

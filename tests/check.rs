@@ -40,11 +40,13 @@ fn feeds_are_fetched_and_each_problem_comes_with_a_fix() {
         &server,
         &[("Good", "/good"), ("Mover", "/old"), ("Dead", "/dead")],
     ));
-    let report = check::run(&CheckSettings {
-        root: site.root().to_path_buf(),
-        feeds: true,
-        ..CheckSettings::default()
-    });
+    let report = check::run(
+        &CheckSettings {
+            feeds: true,
+            ..CheckSettings::new(site.root())
+        },
+        common::runtime(),
+    );
     assert!(!report.ok());
     let checked = report.checked.join("\n");
     assert!(
@@ -90,12 +92,14 @@ fn changed_since_checks_only_the_feeds_a_change_adds() {
         ),
     )
     .unwrap();
-    let report = check::run(&CheckSettings {
-        root: site.root().to_path_buf(),
-        feeds: true,
-        changed_since: Some("HEAD".to_string()),
-        ..CheckSettings::default()
-    });
+    let report = check::run(
+        &CheckSettings {
+            feeds: true,
+            changed_since: Some("HEAD".to_string()),
+            ..CheckSettings::new(site.root())
+        },
+        common::runtime(),
+    );
     assert_eq!(
         server.hits("/good"),
         before,
@@ -142,11 +146,13 @@ fn links_finds_a_link_that_leads_nowhere() {
         "",
         "See [the missing page](/nowhere/).",
     );
-    let report = check::run(&CheckSettings {
-        root: site.root().to_path_buf(),
-        links: true,
-        ..CheckSettings::default()
-    });
+    let report = check::run(
+        &CheckSettings {
+            links: true,
+            ..CheckSettings::new(site.root())
+        },
+        common::runtime(),
+    );
     // The post, and every listing its summary appears on.
     assert!(
         report

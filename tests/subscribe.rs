@@ -10,7 +10,6 @@ use std::time::Duration;
 use common::server::{Reply, Server};
 use common::{TestSite, external_available, listed_posts};
 use roundup::cmd::{build, import_opml};
-use roundup::fetch::Silent;
 
 const RSS: &str = "application/rss+xml";
 
@@ -96,7 +95,7 @@ fn build_online(site: &TestSite) -> build::BuildReport {
     let mut settings = site.settings();
     settings.offline = false;
     settings.backoff = Some(Duration::from_millis(10));
-    build::run(&settings, &Silent).unwrap()
+    common::run_build(&settings).unwrap()
 }
 
 const SCOPES: [&str; 6] = [
@@ -207,7 +206,7 @@ fn every_feed_parses_in_feedparser_with_the_expected_entries() {
         }
     }
     // A second build gives every entry the same id.
-    build::run(&site.settings(), &Silent).unwrap();
+    common::run_build(&site.settings()).unwrap();
     let mut ids_second = Vec::new();
     for (scope, _) in expected {
         for file in ["atom.xml", "rss.xml"] {

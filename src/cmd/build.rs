@@ -1,25 +1,21 @@
 //! `roundup build`: the pipeline, one call per stage.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use rayon::prelude::*;
 use serde::Serialize;
+use tokio::runtime::Handle;
 use url::Url;
 
-use crate::archive::{self, Archive, Update};
-use crate::config::Config;
-use crate::content;
-use crate::feed;
-use crate::fetch::{self, FetchSettings, Outcome, Progress, Request, Skip};
+use crate::archive::{Archive, ArchiveError};
+use crate::config::{Config, ConfigError};
+use crate::content::{self, ContentError};
+use crate::fetch::{FetchSettings, Fetcher, Progress};
 use crate::health::FeedHealth;
-use crate::ingest;
-use crate::output::{OutputStats, Staging};
-use crate::render::{self, RenderStats, Theme};
-use crate::sanitize::Sanitizer;
+use crate::output::{OutputError, OutputStats, Staging};
+use crate::refresh::refresh;
+use crate::render::{self, RenderError, RenderStats, Theme, ThemeError};
 use crate::site::{self, Selection};
 
 /// What `roundup build` runs with, resolved from the command line.
@@ -81,8 +77,31 @@ pub struct BuildReport {
     pub seconds: f64,
 }
 
+/// Why a build stopped. A feed's failure never stops one: it is in the report's health.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// `feeds.toml` is missing or wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The theme cannot be found or read.
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    /// The archive cannot be opened, read or written.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// Local posts are broken: every bad file is named.
+    #[error(transparent)]
+    Content(#[from] ContentError),
+    /// A page cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The site cannot be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
 /// Loads `feeds.toml`, applying a `--base-url` override.
-pub fn load_config(settings: &BuildSettings) -> anyhow::Result<Config> {
+pub fn load_config(settings: &BuildSettings) -> Result<Config, ConfigError> {
     let mut config = Config::load(&settings.root)?;
     if let Some(base_url) = &settings.base_url {
         config.site.base_url = base_url.clone();
@@ -90,38 +109,40 @@ pub fn load_config(settings: &BuildSettings) -> anyhow::Result<Config> {
     Ok(config)
 }
 
-/// Builds the site.
-pub fn run(settings: &BuildSettings, progress: &dyn Progress) -> anyhow::Result<BuildReport> {
+/// Builds the site: network requests and the search index run on `runtime`.
+pub fn run(
+    settings: &BuildSettings,
+    runtime: &Handle,
+    progress: &dyn Progress,
+) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let config = load_config(settings)?;
     let theme = Theme::load(&settings.root, &config.site.theme)?;
     let mut archive = Archive::open(&settings.root.join(&config.archive.dir))?;
-    let (local, feeds) = std::thread::scope(|scope| {
-        // Local posts are read while the feeds download.
-        let local = scope.spawn(|| content::load(&settings.root, config.site.timezone));
-        let feeds = refresh(&config, &mut archive, settings, progress);
-        (local.join().expect("reading posts does not panic"), feeds)
+    let fetcher = (!settings.offline).then(|| {
+        let mut fetch = FetchSettings::new(&config);
+        fetch.backoff = settings.backoff.unwrap_or(fetch.backoff);
+        Fetcher::new(fetch, runtime, progress, settings.now)
     });
-    let (local, feeds) = (local?, feeds?);
+    // Local posts are read while the feeds download.
+    let (local, feeds) = std::thread::scope(|scope| {
+        let local = scope.spawn(|| content::load(&settings.root, config.site.timezone));
+        let feeds = refresh(&config, &mut archive, fetcher.as_ref(), settings.now);
+        (local.join(), feeds)
+    });
+    let local = local.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let feeds = feeds?;
     let fetch_seconds = started.elapsed().as_secs_f64();
-    let stored = archive.entries()?;
-    let off_home = archive::off_home(&stored, config.fetch.new_feed_items);
-    let posts = local
-        .into_iter()
-        .chain(stored.into_iter().map(|s| s.post))
-        .collect();
     let selection = Selection {
         drafts: settings.drafts,
         future: settings.future,
         now: settings.now,
     };
-    let site = site::build(&config, posts, selection, &off_home, &feeds);
+    let site = site::build(&config, local, archive.entries()?, &feeds, selection);
     let staging = Staging::new(&settings.output, &settings.root)?;
-    let render = render::render(&site, &config, &theme, &staging)?;
+    let render = render::render(&site, &config, &theme, &staging, runtime)?;
     let output_dir = staging.output().to_path_buf();
-    let output = staging
-        .commit()
-        .with_context(|| format!("cannot finish writing {}", output_dir.display()))?;
+    let output = staging.commit()?;
     let remote_posts = site.posts.iter().filter(|p| p.post.is_remote()).count();
     Ok(BuildReport {
         local_posts: site.posts.len() - remote_posts,
@@ -133,132 +154,4 @@ pub fn run(settings: &BuildSettings, progress: &dyn Progress) -> anyhow::Result<
         output_dir,
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-/// The remote half of the pipeline: fetch, parse, sanitise, archive. A feed's failure is
-/// recorded in its health and never stops the build.
-fn refresh(
-    config: &Config,
-    archive: &mut Archive,
-    settings: &BuildSettings,
-    progress: &dyn Progress,
-) -> anyhow::Result<Vec<FeedHealth>> {
-    let states = archive.states()?;
-    let (requests, skipped) = if settings.offline {
-        (Vec::new(), Vec::new())
-    } else {
-        fetch::plan(&config.feeds, &states, settings.now)
-    };
-    let mut notes: HashMap<String, String> = skipped
-        .into_iter()
-        .map(|(key, skip)| (key, skip_note(&skip)))
-        .collect();
-    let fetched_keys: Vec<String> = requests.iter().map(|r| r.key.clone()).collect();
-    let mut new_entries = HashMap::new();
-    if !requests.is_empty() {
-        let mut fetch_settings = FetchSettings::new(config);
-        if let Some(backoff) = settings.backoff {
-            fetch_settings.backoff = backoff;
-        }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the HTTP runtime")?;
-        let fetched = runtime.block_on(fetch::fetch_all(requests, &fetch_settings, progress));
-        let sanitizer = Sanitizer::new();
-        let updates: Vec<(String, Update, Option<String>)> = fetched
-            .into_par_iter()
-            .map(|(request, outcome)| to_update(request, outcome, &sanitizer, settings.now))
-            .collect();
-        let mut records = Vec::with_capacity(updates.len());
-        for (key, update, note) in updates {
-            if let Some(note) = note {
-                notes.insert(key.clone(), note);
-            }
-            records.push((key, update));
-        }
-        new_entries = archive.record(settings.now, records)?;
-    }
-    let states = archive.states()?;
-    let counts = archive.counts()?;
-    Ok(config
-        .feeds
-        .iter()
-        .map(|feed| {
-            let key = feed.url().as_str();
-            let mut health = FeedHealth::remembered(
-                feed.name(),
-                key,
-                states.get(key),
-                counts.get(key).copied().unwrap_or(0),
-                notes.remove(key),
-            );
-            health.fetched = fetched_keys.iter().any(|k| k == key);
-            health.new_entries = new_entries.get(key).copied().unwrap_or(0);
-            health
-        })
-        .collect())
-}
-
-/// A fetch's outcome as an archive update, with a note for the summary when there is news.
-fn to_update(
-    request: Request,
-    outcome: Outcome,
-    sanitizer: &Sanitizer,
-    now: DateTime<Utc>,
-) -> (String, Update, Option<String>) {
-    let moved = outcome.moved_to().is_some();
-    let note = outcome
-        .moved_to()
-        .map(|to| format!("moved: {} → {to}; update feeds.toml", request.url))
-        .or_else(|| {
-            outcome.discovered().map(|to| {
-                format!(
-                    "found the feed {to} through the page {}; use it in feeds.toml",
-                    request.url
-                )
-            })
-        });
-    let update = match outcome {
-        Outcome::Body {
-            bytes,
-            content_type,
-            final_url,
-            etag,
-            last_modified,
-            ..
-        } => match feed::parse(&bytes, content_type.as_deref(), &final_url) {
-            Ok(parsed) => Update::Fetched {
-                etag,
-                last_modified,
-                moved,
-                final_url: final_url.to_string(),
-                entries: ingest::posts(&request.key, parsed, &final_url, sanitizer),
-            },
-            Err(e) => Update::Failed {
-                error: format!("not a readable feed: {e}"),
-                retry_after: None,
-            },
-        },
-        Outcome::NotModified { ref hops } => Update::NotModified {
-            final_url: hops
-                .last()
-                .map_or_else(|| request.url.to_string(), |h| h.to.to_string()),
-            moved,
-        },
-        Outcome::Gone => Update::Gone,
-        Outcome::Failed { error, retry_after } => Update::Failed {
-            error: error.to_string(),
-            retry_after: retry_after.map(|wait| now + wait),
-        },
-    };
-    (request.key, update, note)
-}
-
-fn skip_note(skip: &Skip) -> String {
-    match skip {
-        Skip::Disabled => "not fetched: enabled = false".to_string(),
-        Skip::Gone => "not fetched: the feed answered 410 Gone before".to_string(),
-        Skip::Waiting(until) => format!("not fetched: the server asked us to wait until {until}"),
-    }
 }

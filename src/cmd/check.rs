@@ -3,22 +3,27 @@
 //! what a pull request that adds a blog runs; with `--links` it builds the site aside and checks
 //! every internal link.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context as _, bail};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use tokio::runtime::Handle;
+use toml_edit::DocumentMut;
 
 use super::build::{self, BuildSettings};
+use crate::archive::Archive;
 use crate::config::{self, Config, FeedConfig};
 use crate::content;
 use crate::feed;
-use crate::fetch::{self, FetchError, FetchSettings, Outcome, Request, Silent};
+use crate::fetch::{FetchError, FetchSettings, Fetcher, Outcome, Request, Silent};
+use crate::health::{FeedKey, Status};
 use crate::linkcheck;
 use crate::render::{self, Theme};
+use crate::urls::url_key;
 
 /// What `roundup check` runs with.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CheckSettings {
     /// The site's root.
     pub root: PathBuf,
@@ -28,6 +33,25 @@ pub struct CheckSettings {
     pub changed_since: Option<String>,
     /// Build the site aside and check every internal link and asset.
     pub links: bool,
+    /// Rewrite the `url` of every feed that moved for good (or was found through its blog's
+    /// page) in `feeds.toml`, keeping the file's comments and layout.
+    pub fix: bool,
+    /// "Now", for the archive and the fetches.
+    pub now: DateTime<Utc>,
+}
+
+impl CheckSettings {
+    /// Settings for the site at `root`: check the files only.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        CheckSettings {
+            root: root.into(),
+            feeds: false,
+            changed_since: None,
+            links: false,
+            fix: false,
+            now: Utc::now(),
+        }
+    }
 }
 
 /// Everything `roundup check` found.
@@ -39,6 +63,8 @@ pub struct CheckReport {
     pub warnings: Vec<String>,
     /// Failures; each says where and how to fix it.
     pub problems: Vec<String>,
+    /// What `--fix` changed in `feeds.toml`.
+    pub fixed: Vec<String>,
 }
 
 impl CheckReport {
@@ -48,8 +74,9 @@ impl CheckReport {
     }
 }
 
-/// Runs every check asked for and reports all problems at once.
-pub fn run(settings: &CheckSettings) -> CheckReport {
+/// Runs every check asked for and reports all problems at once; fetches and builds run on
+/// `runtime`.
+pub fn run(settings: &CheckSettings, runtime: &Handle) -> CheckReport {
     let mut report = CheckReport::default();
     let config = match Config::load(&settings.root) {
         Ok(config) => {
@@ -76,6 +103,7 @@ pub fn run(settings: &CheckSettings) -> CheckReport {
             .extend(e.errors.iter().map(ToString::to_string)),
     }
     let Some(config) = config else { return report };
+    report.warnings.extend(near_duplicates(&config));
     match Theme::load(&settings.root, &config.site.theme)
         .map_err(render::RenderError::from)
         .and_then(|theme| render::check_theme(&theme, &config))
@@ -85,25 +113,130 @@ pub fn run(settings: &CheckSettings) -> CheckReport {
             .push(format!("theme {:?}", config.site.theme)),
         Err(e) => report.problems.push(e.to_string()),
     }
-    if settings.feeds
-        && let Err(e) = check_feeds(&config, settings, &mut report)
-    {
-        report.problems.push(format!("{e:#}"));
+    let mut moves = Vec::new();
+    if settings.feeds {
+        match check_feeds(&config, settings, runtime, &mut report) {
+            Ok(found) => moves.extend(found),
+            Err(e) => report.problems.push(e),
+        }
+    }
+    if settings.fix {
+        match recorded_moves(&config, settings) {
+            Ok(found) => moves.extend(found),
+            Err(e) => report.problems.push(e),
+        }
+        if let Err(e) = fix(&settings.root, &moves, &mut report) {
+            report.problems.push(e);
+        }
     }
     if settings.links
         && report.ok()
-        && let Err(e) = check_links(&settings.root, &mut report)
+        && let Err(e) = check_links(&settings.root, runtime, &mut report)
     {
-        report.problems.push(format!("{e:#}"));
+        report.problems.push(e);
     }
     report
 }
 
+/// A feed whose address should change in `feeds.toml`: its name, from, to.
+type Move = (String, String, String);
+
+/// Feeds whose URLs differ only in ways that lead to one feed (scheme, `www.`, the case of the
+/// host, a trailing slash, WordPress's `/feed/` and `?feed=rss2`), naming both tables.
+fn near_duplicates(config: &Config) -> Vec<String> {
+    let mut first: BTreeMap<String, &FeedConfig> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for feed in &config.feeds {
+        match first.get(&url_key(feed.url().as_str())) {
+            Some(other) => warnings.push(format!(
+                "feeds {:?} <{}> and {:?} <{}> look like one feed written two ways\n  fix: keep one of the two [[feeds]] tables",
+                other.name(),
+                other.url(),
+                feed.name(),
+                feed.url()
+            )),
+            None => {
+                first.insert(url_key(feed.url().as_str()), feed);
+            }
+        }
+    }
+    warnings
+}
+
+/// The moves the last build recorded in the archive: feeds that answered from a new address
+/// for good.
+fn recorded_moves(config: &Config, settings: &CheckSettings) -> Result<Vec<Move>, String> {
+    let mut archive =
+        Archive::open(&settings.root.join(&config.archive.dir)).map_err(|e| e.to_string())?;
+    let keys = archive.resolve(&config.feeds).map_err(|e| e.to_string())?;
+    let states = archive.states().map_err(|e| e.to_string())?;
+    Ok(config
+        .feeds
+        .iter()
+        .zip(keys)
+        .filter_map(|(feed, key)| {
+            let state = states.get(&key)?;
+            let to = state.final_url.as_deref()?;
+            (state.status == Status::Moved && to != feed.url().as_str()).then(|| {
+                (
+                    feed.name().to_string(),
+                    feed.url().to_string(),
+                    to.to_string(),
+                )
+            })
+        })
+        .collect())
+}
+
+/// Rewrites the `url` of each moved feed in `feeds.toml`, keeping everything else as it is.
+fn fix(root: &Path, moves: &[Move], report: &mut CheckReport) -> Result<(), String> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let path = root.join(config::FILE_NAME);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("cannot parse {}: {e}", path.display()))?;
+    let Some(tables) = doc
+        .get_mut("feeds")
+        .and_then(|f| f.as_array_of_tables_mut())
+    else {
+        return Ok(());
+    };
+    for table in tables.iter_mut() {
+        let url = table
+            .get("url")
+            .and_then(|u| u.as_str())
+            .map(str::to_string);
+        let Some((name, from, to)) = moves.iter().find(|(_, from, _)| Some(from) == url.as_ref())
+        else {
+            continue;
+        };
+        if let Some(value) = table.get_mut("url").and_then(|u| u.as_value_mut()) {
+            // The string changes; the comments around it stay.
+            let decor = value.decor().clone();
+            *value = to.as_str().into();
+            *value.decor_mut() = decor;
+            report
+                .fixed
+                .push(format!("feed {name:?}: url {from} → {to}"));
+        }
+    }
+    let updated = doc.to_string();
+    // Never write a file that would not load.
+    Config::parse(&updated, &path).map_err(|e| format!("the fix would break feeds.toml: {e}"))?;
+    std::fs::write(&path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Fetches the feeds asked for and reports on each; returns the moves found.
 fn check_feeds(
     config: &Config,
     settings: &CheckSettings,
+    runtime: &Handle,
     report: &mut CheckReport,
-) -> anyhow::Result<()> {
+) -> Result<Vec<Move>, String> {
     let feeds: Vec<&FeedConfig> = match &settings.changed_since {
         Some(reference) => {
             let changed = changed_feeds(&settings.root, reference, config)?;
@@ -119,37 +252,37 @@ fn check_feeds(
     let requests: Vec<Request> = feeds
         .iter()
         .map(|f| Request {
-            key: f.url().to_string(),
+            key: FeedKey(f.url().to_string()),
             url: f.url().clone(),
             etag: None,
             last_modified: None,
         })
         .collect();
-    if requests.is_empty() {
-        return Ok(());
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the HTTP runtime")?;
-    let settings = FetchSettings::new(config);
-    let results = runtime.block_on(fetch::fetch_all(requests, &settings, &Silent));
-    for ((request, outcome), feed) in results.into_iter().zip(feeds) {
+    let fetcher = Fetcher::new(FetchSettings::new(config), runtime, &Silent, settings.now);
+    let mut moves = Vec::new();
+    for ((request, outcome), feed) in fetcher.fetch_all(requests).into_iter().zip(feeds) {
+        if let Some(to) = outcome.moved_to().or(outcome.discovered()) {
+            moves.push((
+                feed.name().to_string(),
+                request.url.to_string(),
+                to.to_string(),
+            ));
+        }
         check_feed(feed.name(), &request, outcome, report);
     }
-    Ok(())
+    Ok(moves)
 }
 
 fn check_feed(name: &str, request: &Request, outcome: Outcome, report: &mut CheckReport) {
     let label = format!("feed {name:?} <{}>", request.url);
     if let Some(to) = outcome.moved_to() {
         report.warnings.push(format!(
-            "{label}: moved permanently to {to}\n  fix: put url = \"{to}\" in feeds.toml"
+            "{label}: moved permanently to {to}\n  fix: put url = \"{to}\" in feeds.toml (roundup check --feeds --fix does it)"
         ));
     }
     if let Some(to) = outcome.discovered() {
         report.warnings.push(format!(
-            "{label}: this is a web page; its feed is {to}\n  fix: put url = \"{to}\" in feeds.toml"
+            "{label}: this is a web page; its feed is {to}\n  fix: put url = \"{to}\" in feeds.toml (roundup check --feeds --fix does it)"
         ));
     }
     match outcome {
@@ -223,24 +356,24 @@ fn changed_feeds<'a>(
     root: &Path,
     reference: &str,
     config: &'a Config,
-) -> anyhow::Result<Vec<&'a FeedConfig>> {
+) -> Result<Vec<&'a FeedConfig>, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
         .args(["show", &format!("{reference}:./{}", config::FILE_NAME)])
         .output()
-        .context("cannot run git: --changed-since needs git and a repository")?;
+        .map_err(|e| format!("cannot run git ({e}): --changed-since needs git and a repository"))?;
     if !output.status.success() {
         let why = String::from_utf8_lossy(&output.stderr);
         if why.contains("does not exist in") || why.contains("exists on disk, but not in") {
             // The file is new since then: every feed is new.
             return Ok(config.feeds.iter().filter(|f| f.enabled).collect());
         }
-        bail!(
+        return Err(format!(
             "git cannot read {} at {reference}: {}",
             config::FILE_NAME,
             why.trim()
-        );
+        ));
     }
     let old_text = String::from_utf8_lossy(&output.stdout);
     let old = Config::parse(
@@ -262,18 +395,19 @@ fn changed_feeds<'a>(
         .collect())
 }
 
-fn check_links(root: &Path, report: &mut CheckReport) -> anyhow::Result<()> {
+fn check_links(root: &Path, runtime: &Handle, report: &mut CheckReport) -> Result<(), String> {
     let aside = std::env::temp_dir().join(format!("roundup-check-{}", std::process::id()));
     let mut settings = BuildSettings::new(root);
     settings.output = aside.join("site");
     settings.offline = true;
-    settings.now = Utc::now();
-    let built = build::run(&settings, &Silent);
-    let result = built.and_then(|built| {
-        let config = build::load_config(&settings)?;
-        let broken = linkcheck::check(&built.output_dir, &config.site.base_url)?;
-        Ok((built, broken))
-    });
+    let result = build::run(&settings, runtime, &Silent)
+        .map_err(|e| e.to_string())
+        .and_then(|built| {
+            let config = build::load_config(&settings).map_err(|e| e.to_string())?;
+            let broken = linkcheck::check(&built.output_dir, &config.site.base_url)
+                .map_err(|e| format!("cannot check the links: {e}"))?;
+            Ok((built, broken))
+        });
     let _ = std::fs::remove_dir_all(&aside);
     let (built, broken) = result?;
     if broken.is_empty() {

@@ -5,14 +5,15 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::CommandError;
 use crate::archive::Archive;
 use crate::config::Config;
 use crate::content;
 use crate::post::{Post, Source};
+use crate::refresh::refresh;
 use crate::render::Links;
 use crate::site::{self, Selection};
 
@@ -38,28 +39,24 @@ struct Line<'a> {
 /// Drafts and future posts are included. Archived posts the site does not publish (of feeds no
 /// longer in `feeds.toml`, or copies of a post another feed also carries) come last, with no
 /// permalink.
-pub fn run(root: &Path, out: &mut dyn Write, now: DateTime<Utc>) -> anyhow::Result<usize> {
+pub fn run(root: &Path, out: &mut dyn Write, now: DateTime<Utc>) -> Result<usize, CommandError> {
     let config = Config::load(root)?;
     let local = content::load(root, config.site.timezone)?;
-    let archive = Archive::open(&root.join(&config.archive.dir))?;
-    let archived: Vec<Post> = archive.entries()?.into_iter().map(|s| s.post).collect();
+    let mut archive = Archive::open(&root.join(&config.archive.dir))?;
+    let feeds = refresh(&config, &mut archive, None, now)?;
+    let stored = archive.entries()?;
+    let archived: Vec<Post> = stored.iter().map(|s| s.post.clone()).collect();
     let everything = Selection {
         drafts: true,
         future: true,
         now,
     };
-    let site = site::build(
-        &config,
-        local.into_iter().chain(archived.clone()).collect(),
-        everything,
-        &HashSet::new(),
-        &[],
-    );
+    let site = site::build(&config, local, stored, &feeds, everything);
     let links = Links::new(&config);
     let mut written = 0;
     let mut exported = HashSet::new();
     for post in &site.posts {
-        let name = post.source.map_or("local", |s| site.sources[s].feed.name());
+        let name = site.source_of(post).map_or("local", |s| s.feed.name());
         write_line(out, &post.post, name, Some(links.permalink(&post.path)))?;
         exported.insert((&post.post.source, &post.post.id));
         written += 1;
@@ -68,19 +65,22 @@ pub fn run(root: &Path, out: &mut dyn Write, now: DateTime<Utc>) -> anyhow::Resu
         if exported.contains(&(&post.source, &post.id)) {
             continue;
         }
-        let Source::Feed(url) = &post.source else {
+        let Source::Feed(key) = &post.source else {
             continue;
         };
-        let name = config
-            .feeds
-            .iter()
-            .find(|f| f.url().as_str() == url)
-            .map_or(url.as_str(), |f| f.name());
-        write_line(out, post, name, None)?;
+        write_line(out, post, &key.0, None)?;
         written += 1;
     }
-    out.flush().context("cannot write the export")?;
+    out.flush().map_err(write_error)?;
     Ok(written)
+}
+
+fn write_error(source: std::io::Error) -> CommandError {
+    CommandError::Io {
+        action: "write",
+        path: "the export".into(),
+        source,
+    }
 }
 
 fn write_line(
@@ -88,11 +88,11 @@ fn write_line(
     post: &Post,
     source: &str,
     permalink: Option<String>,
-) -> anyhow::Result<()> {
+) -> Result<(), CommandError> {
     let line = Line {
         source,
         feed_url: match &post.source {
-            Source::Feed(url) => Some(url),
+            Source::Feed(key) => Some(&key.0),
             Source::Local(_) => None,
         },
         id: &post.id,
@@ -106,7 +106,7 @@ fn write_line(
         categories: &post.categories,
         summary: &post.summary,
     };
-    serde_json::to_writer(&mut *out, &line).context("cannot write the export")?;
-    out.write_all(b"\n").context("cannot write the export")?;
+    serde_json::to_writer(&mut *out, &line).map_err(|e| write_error(e.into()))?;
+    out.write_all(b"\n").map_err(write_error)?;
     Ok(())
 }

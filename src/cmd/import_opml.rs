@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
+use super::{CommandError, io};
 use crate::config::{self, Config};
 use crate::opml::{self, OpmlFeed};
 use crate::slug::term_key;
+use crate::urls::url_key;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,18 +21,19 @@ pub struct ImportReport {
 }
 
 /// Adds the feeds of `opml_file` to the `feeds.toml` in `root`.
-pub fn run(root: &Path, opml_file: &Path) -> anyhow::Result<ImportReport> {
-    let text = std::fs::read_to_string(opml_file)
-        .with_context(|| format!("cannot read {}", opml_file.display()))?;
-    let feeds = opml::parse(&text).with_context(|| format!("{}", opml_file.display()))?;
+pub fn run(root: &Path, opml_file: &Path) -> Result<ImportReport, CommandError> {
+    let text = std::fs::read_to_string(opml_file).map_err(io("read", opml_file))?;
+    let feeds = opml::parse(&text).map_err(|source| CommandError::Opml {
+        path: opml_file.to_path_buf(),
+        source,
+    })?;
     // Checked first, so an import never edits a file that was already broken.
     let existing = Config::load(root)?;
     let path = root.join(config::FILE_NAME);
-    let source = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let source = std::fs::read_to_string(&path).map_err(io("read", &path))?;
     let mut doc: DocumentMut = source
         .parse()
-        .with_context(|| format!("cannot parse {}", path.display()))?;
+        .map_err(|e| CommandError::Refused(format!("cannot parse {}: {e}", path.display())))?;
 
     let mut urls: Vec<String> = existing
         .feeds
@@ -68,14 +70,22 @@ pub fn run(root: &Path, opml_file: &Path) -> anyhow::Result<ImportReport> {
         .entry("feeds")
         .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()))
         .as_array_of_tables_mut()
-        .context("`feeds` in feeds.toml is not a list of [[feeds]] tables")?;
+        .ok_or_else(|| {
+            CommandError::Refused(
+                "`feeds` in feeds.toml is not a list of [[feeds]] tables".to_string(),
+            )
+        })?;
     for feed in &added {
         tables.push(table(feed));
     }
     let updated = doc.to_string();
     // Never write a file that would not load.
-    Config::parse(&updated, &path).context("the imported feeds would make feeds.toml invalid")?;
-    std::fs::write(&path, updated).with_context(|| format!("cannot write {}", path.display()))?;
+    Config::parse(&updated, &path).map_err(|e| {
+        CommandError::Refused(format!(
+            "the imported feeds would make feeds.toml invalid: {e}"
+        ))
+    })?;
+    std::fs::write(&path, updated).map_err(io("write", &path))?;
     Ok(report)
 }
 
@@ -95,14 +105,4 @@ fn table(feed: &OpmlFeed) -> Table {
         table.insert("organisation", value(organisation));
     }
     table
-}
-
-/// Two spellings of one feed URL: scheme and trailing slash aside.
-fn url_key(url: &str) -> String {
-    let url = url.trim();
-    let url = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .unwrap_or(url);
-    url.trim_end_matches('/').to_ascii_lowercase()
 }

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 
+use super::{CommandError, io};
 use crate::config;
 use crate::content;
 
@@ -13,15 +13,14 @@ const WELCOME: &str = include_str!("skeleton/welcome.md");
 const GITIGNORE: &str = "public/\n.roundup/\n";
 
 /// Creates a site in `dir`, which must be empty or absent; returns the files written.
-pub fn run(dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Vec<PathBuf>> {
+pub fn run(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, CommandError> {
     if dir.exists() {
-        let mut entries =
-            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let mut entries = std::fs::read_dir(dir).map_err(io("read", dir))?;
         if entries.next().is_some() {
-            bail!(
+            return Err(CommandError::Refused(format!(
                 "{} is not empty: roundup init only starts a site in an empty or new folder",
                 dir.display()
-            );
+            )));
         }
     }
     let date = now.format("%Y-%m-%d").to_string();
@@ -37,10 +36,9 @@ pub fn run(dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Vec<PathBuf>> {
     for (name, text) in files {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(io("create", parent))?;
         }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, text).map_err(io("write", &path))?;
         written.push(path);
     }
     Ok(written)

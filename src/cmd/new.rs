@@ -2,30 +2,31 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 
+use super::{CommandError, io};
 use crate::config::Config;
 use crate::content;
 use crate::slug::slugify;
 
 /// Writes `content/<slug>.md` for `title`, dated `now` in the site's time zone; returns its path.
-pub fn run(root: &Path, title: &str, now: DateTime<Utc>) -> anyhow::Result<PathBuf> {
+pub fn run(root: &Path, title: &str, now: DateTime<Utc>) -> Result<PathBuf, CommandError> {
     if title.trim().is_empty() {
-        bail!("a post needs a title: roundup new \"Weeknotes: 24 November\"");
+        return Err(CommandError::Refused(
+            "a post needs a title: roundup new \"Weeknotes: 24 November\"".to_string(),
+        ));
     }
     let config = Config::load(root)?;
     let dir = root.join(content::DIR);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(io("create", &dir))?;
     let path = dir.join(format!("{}.md", slugify(title)));
     if path.exists() {
-        bail!(
+        return Err(CommandError::Refused(format!(
             "{} already exists: pick another title or edit that post",
             path.display()
-        );
+        )));
     }
     let date = now.with_timezone(&config.site.timezone).fixed_offset();
-    std::fs::write(&path, content::new_post(title.trim(), date))
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, content::new_post(title.trim(), date)).map_err(io("write", &path))?;
     Ok(path)
 }

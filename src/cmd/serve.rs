@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::Context as _;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -26,8 +25,12 @@ use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 use url::Url;
 
+use tokio::runtime::Handle;
+
+use super::CommandError;
 use super::build::{self, BuildReport, BuildSettings};
 use crate::fetch::Progress;
+use crate::site::paths;
 
 /// The address of the reload events; outside any site's paths.
 const EVENTS: &str = "/__roundup/events";
@@ -65,27 +68,29 @@ struct Shared {
     reload: broadcast::Sender<()>,
 }
 
-/// Serves until interrupted; `report` hears about every build.
+/// Serves until interrupted, on `runtime`; `report` hears about every build.
 pub fn run(
     settings: ServeSettings,
+    runtime: &Handle,
     progress: &dyn Progress,
     report: &(dyn Fn(ServeEvent) + Sync),
-) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the server's runtime")?;
+) -> Result<(), CommandError> {
+    let listen = |source| CommandError::Serve {
+        action: format!("cannot listen on 127.0.0.1:{}", settings.port),
+        source,
+    };
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(SocketAddr::from((
             [127, 0, 0, 1],
             settings.port,
         ))))
-        .with_context(|| format!("cannot listen on 127.0.0.1:{}", settings.port))?;
-    let address = listener.local_addr()?;
+        .map_err(listen)?;
+    let address = listener.local_addr().map_err(listen)?;
 
-    let config = build::load_config(&settings.build)?;
+    let config = build::load_config(&settings.build).map_err(build::BuildError::from)?;
     let base_path = config.base_path().to_string();
-    let local = Url::parse(&format!("http://{address}{base_path}"))?;
+    let local = Url::parse(&format!("http://{address}{base_path}"))
+        .expect("a socket address and a URL path make a URL");
     let mut build = settings.build.clone();
     build.output = build.root.join(&config.archive.dir).join("serve");
     build.base_url = Some(local.clone());
@@ -97,7 +102,7 @@ pub fn run(
         error: Arc::new(Mutex::new(None)),
         reload: broadcast::channel(16).0,
     };
-    rebuild(&build, progress, &shared, report);
+    rebuild(&build, runtime, progress, &shared, report);
     build.offline = true;
 
     let app = Router::new()
@@ -107,12 +112,16 @@ pub fn run(
     report(ServeEvent::Listening(local));
 
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
+    let watch = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| CommandError::Watch { path, source }
+    };
     let mut watcher =
-        new_debouncer(Duration::from_millis(300), None, tx).context("cannot watch for changes")?;
+        new_debouncer(Duration::from_millis(300), None, tx).map_err(watch(&build.root))?;
     for path in watched(&build.root) {
         watcher
             .watch(&path, RecursiveMode::Recursive)
-            .with_context(|| format!("cannot watch {}", path.display()))?;
+            .map_err(watch(&path))?;
     }
     let ignored = [
         build.output.clone(),
@@ -138,7 +147,7 @@ pub fn run(
                     continue;
                 }
                 report(ServeEvent::Changed(changed));
-                rebuild(&build, progress, &shared, report);
+                rebuild(&build, runtime, progress, &shared, report);
             }
         });
         let served = runtime.block_on(async {
@@ -150,7 +159,10 @@ pub fn run(
         });
         // Dropping the watcher ends the loop above.
         drop(watcher);
-        served.context("the server stopped")
+        served.map_err(|source| CommandError::Serve {
+            action: "stopped".to_string(),
+            source,
+        })
     })
 }
 
@@ -167,14 +179,15 @@ fn watched(root: &Path) -> Vec<PathBuf> {
 
 fn rebuild(
     build: &BuildSettings,
+    runtime: &Handle,
     progress: &dyn Progress,
     shared: &Shared,
     report: &(dyn Fn(ServeEvent) + Sync),
 ) {
     let mut build = build.clone();
     build.now = chrono::Utc::now();
-    let outcome = build::run(&build, progress);
-    let error = outcome.as_ref().err().map(|e| format!("{e:#}"));
+    let outcome = build::run(&build, runtime, progress);
+    let error = outcome.as_ref().err().map(ToString::to_string);
     *shared.error.lock().expect("not poisoned") = error.clone();
     match outcome {
         Ok(built) => report(ServeEvent::Built(built)),
@@ -207,9 +220,11 @@ async fn page(State(shared): State<Shared>, uri: Uri) -> Response {
     if relative.split('/').any(|part| part == "..") {
         return not_found(&shared).await;
     }
-    let mut file = shared.output.join(relative.trim_start_matches('/'));
-    if relative.is_empty() || relative.ends_with('/') || file.is_dir() {
-        file = file.join("index.html");
+    let relative = relative.trim_start_matches('/');
+    let mut file = shared.output.join(paths::output_file(relative));
+    if file.is_dir() {
+        // An address without its trailing slash.
+        file = file.join(paths::output_file(""));
     }
     match tokio::fs::read(&file).await {
         Ok(bytes) => respond(&shared, &file, bytes, StatusCode::OK),

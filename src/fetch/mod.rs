@@ -16,8 +16,8 @@ use url::Url;
 
 mod discover;
 
-use crate::archive::FeedState;
-use crate::config::{Config, FeedConfig};
+use crate::config::Config;
+use crate::post::FeedKey;
 
 /// How many redirects a fetch follows before giving up.
 const MAX_REDIRECTS: usize = 5;
@@ -69,8 +69,8 @@ impl FetchSettings {
 /// One feed to fetch.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// The feed's configured URL: its key in the archive.
-    pub key: String,
+    /// The feed's key in the archive.
+    pub key: FeedKey,
     /// Where to ask.
     pub url: Url,
     /// From the last full response, for a conditional GET.
@@ -237,49 +237,36 @@ pub trait Progress: Sync {
 pub struct Silent;
 impl Progress for Silent {}
 
-/// Why a configured feed is not fetched this time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Skip {
-    /// `enabled = false`.
-    Disabled,
-    /// It answered 410 Gone before.
-    Gone,
-    /// The server asked to wait until then.
-    Waiting(DateTime<Utc>),
+/// Fetches feeds for one build: the settings, the runtime the requests run on, who hears of
+/// progress, and the moment the build counts from.
+pub struct Fetcher<'a> {
+    settings: FetchSettings,
+    runtime: &'a tokio::runtime::Handle,
+    progress: &'a dyn Progress,
+    now: DateTime<Utc>,
 }
 
-/// Which feeds to fetch now, with their validators, and which to leave alone and why.
-pub fn plan(
-    feeds: &[FeedConfig],
-    states: &HashMap<String, FeedState>,
-    now: DateTime<Utc>,
-) -> (Vec<Request>, Vec<(String, Skip)>) {
-    let mut requests = Vec::new();
-    let mut skipped = Vec::new();
-    for feed in feeds {
-        let key = feed.url().to_string();
-        let state = states.get(&key);
-        let skip = if !feed.enabled {
-            Some(Skip::Disabled)
-        } else if state.is_some_and(|s| s.status == crate::archive::Status::Gone) {
-            Some(Skip::Gone)
-        } else {
-            state
-                .and_then(|s| s.retry_after)
-                .filter(|until| *until > now)
-                .map(Skip::Waiting)
-        };
-        match skip {
-            Some(skip) => skipped.push((key, skip)),
-            None => requests.push(Request {
-                url: feed.url().clone(),
-                etag: state.and_then(|s| s.etag.clone()),
-                last_modified: state.and_then(|s| s.last_modified.clone()),
-                key,
-            }),
+impl<'a> Fetcher<'a> {
+    /// A fetcher running its requests on `runtime`.
+    pub fn new(
+        settings: FetchSettings,
+        runtime: &'a tokio::runtime::Handle,
+        progress: &'a dyn Progress,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Fetcher {
+            settings,
+            runtime,
+            progress,
+            now,
         }
     }
-    (requests, skipped)
+
+    /// Fetches every request (see [`fetch_all`]), waiting for them all.
+    pub fn fetch_all(&self, requests: Vec<Request>) -> Vec<(Request, Outcome)> {
+        self.runtime
+            .block_on(fetch_all(requests, &self.settings, self.progress, self.now))
+    }
 }
 
 /// Fetches every request, at most `concurrency` at once and `per_host` per host; the results
@@ -288,6 +275,7 @@ pub async fn fetch_all(
     requests: Vec<Request>,
     settings: &FetchSettings,
     progress: &dyn Progress,
+    now: DateTime<Utc>,
 ) -> Vec<(Request, Outcome)> {
     progress.start(requests.len());
     let client = match client(settings) {
@@ -327,7 +315,7 @@ pub async fn fetch_all(
                 // The host's permit first, so a busy host never holds global slots idle.
                 let _host = host.acquire().await.expect("never closed");
                 let _slot = global.acquire().await.expect("never closed");
-                let outcome = fetch_one(client, &request, settings).await;
+                let outcome = fetch_one(client, &request, settings, now).await;
                 progress.done(&request, &outcome);
                 (i, request, outcome)
             }
@@ -369,9 +357,10 @@ async fn fetch_one(
     client: &reqwest::Client,
     request: &Request,
     settings: &FetchSettings,
+    now: DateTime<Utc>,
 ) -> Outcome {
     let whole = async {
-        let outcome = with_retries(client, request, &request.url, settings).await;
+        let outcome = with_retries(client, request, &request.url, settings, now).await;
         match outcome {
             Outcome::Body {
                 ref bytes,
@@ -389,7 +378,7 @@ async fn fetch_one(
                     to: feed.clone(),
                     status: 0,
                 });
-                match with_retries(client, request, &feed, settings).await {
+                match with_retries(client, request, &feed, settings, now).await {
                     Outcome::Body {
                         bytes,
                         content_type,
@@ -436,10 +425,11 @@ async fn with_retries(
     request: &Request,
     url: &Url,
     settings: &FetchSettings,
+    now: DateTime<Utc>,
 ) -> Outcome {
     let mut attempt = 0;
     loop {
-        let outcome = follow(client, request, url, settings).await;
+        let outcome = follow(client, request, url, settings, now).await;
         match &outcome {
             Outcome::Failed {
                 error,
@@ -459,6 +449,7 @@ async fn follow(
     request: &Request,
     start: &Url,
     settings: &FetchSettings,
+    now: DateTime<Utc>,
 ) -> Outcome {
     let mut url = start.clone();
     let mut hops: Vec<Hop> = Vec::new();
@@ -499,7 +490,7 @@ async fn follow(
             StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
                 if response.headers().contains_key(header::RETRY_AFTER) =>
             {
-                let wait = retry_after(response.headers(), Utc::now());
+                let wait = retry_after(response.headers(), now);
                 Outcome::Failed {
                     error: FetchError::RateLimited {
                         status: status.as_u16(),

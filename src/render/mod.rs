@@ -5,6 +5,7 @@
 
 mod feeds;
 mod pages;
+mod paginate;
 mod search;
 mod sitemap;
 mod syndication;
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::site::Site;
 pub use search::SearchStats;
-pub use theme::Theme;
+pub use theme::{Theme, ThemeError};
 pub use view::Links;
 
 /// Where rendered files go. Paths are relative to the output folder and use `/`.
@@ -44,8 +45,8 @@ pub trait Sink: Sync {
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// A template does not compile; the message names the template, line and column.
-    #[error("the theme's templates do not compile:\n{0}")]
-    Theme(String),
+    #[error("the theme's templates do not compile:\n{}", templates::report(.0))]
+    Theme(#[source] tera::Error),
     /// A template fails while rendering a page; the message names the template, line and column.
     #[error("template error while rendering {page}:\n{message}")]
     Template {
@@ -66,8 +67,13 @@ pub enum RenderError {
     #[error(transparent)]
     Load(#[from] theme::ThemeError),
     /// The search index could not be built.
-    #[error("cannot build the search index: {0}")]
-    Search(String),
+    #[error("cannot build the search index{}: {source}", .page.as_ref().map(|p| format!(" at {p}")).unwrap_or_default())]
+    Search {
+        /// The page being indexed, if it was one page that failed.
+        page: Option<String>,
+        /// Pagefind's report.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// What rendering made.
@@ -89,11 +95,7 @@ fn health_json(site: &Site) -> Vec<u8> {
     struct Health<'a> {
         feeds: Vec<&'a crate::health::FeedHealth>,
     }
-    let feeds = site
-        .sources
-        .iter()
-        .filter_map(|s| s.health.as_ref())
-        .collect();
+    let feeds = site.sources.iter().map(|s| &s.health).collect();
     let mut json = serde_json::to_vec_pretty(&Health { feeds }).expect("health serialises");
     json.push(b'\n');
     json
@@ -108,7 +110,7 @@ fn blogroll(site: &Site, config: &Config) -> Vec<u8> {
             name: s.feed.name().to_string(),
             xml_url: s.feed.url().to_string(),
             html_url: s.feed.homepage.as_ref().map(|u| u.to_string()),
-            organisation: s.feed.organisation.clone(),
+            organisation: site.organisation_of(s).map(|o| o.name.clone()),
         })
         .collect();
     crate::opml::write(&format!("{}: blog roll", config.site.title), &feeds)
@@ -128,12 +130,14 @@ pub fn check_theme(theme: &Theme, config: &Config) -> Result<(), RenderError> {
     templates::load(theme, config, &Links::new(config)).map(|_| ())
 }
 
-/// Renders every page, feed and static file of `site` into `sink`.
+/// Renders every page, feed and static file of `site` into `sink`; the search index is built
+/// on `runtime`.
 pub fn render(
     site: &Site,
     config: &Config,
     theme: &Theme,
     sink: &dyn Sink,
+    runtime: &tokio::runtime::Handle,
 ) -> Result<RenderStats, RenderError> {
     let started = Instant::now();
     let links = Links::new(config);
@@ -142,24 +146,24 @@ pub fn render(
         site,
         links: &links,
     };
-    let write = |path: &str, bytes: &[u8]| {
-        sink.write(path, bytes)
-            .map_err(|source| RenderError::Write {
-                path: path.to_string(),
-                source,
-            })
-    };
+    let write = |path: &str, bytes: &[u8]| emit(sink, path, bytes);
 
     let plan = pages::Plan::new(views, config);
     // The index is built beside the pages rather than after them: Pagefind works mostly on
     // one thread, and the pages take the others.
     let (html_pages, search) = rayon::join(
         || plan.render_all(&tera, sink),
-        || search::write(site, &config.site.language, sink),
+        || search::write(site, &config.site.language, sink, runtime),
     );
     let (html_pages, search) = (html_pages?, search?);
 
-    let sitemaps = sitemap::sitemaps(site, &links, &plan.listing_paths());
+    let listings: Vec<&str> = plan
+        .pages()
+        .iter()
+        .filter(|p| p.kind != pages::PageKind::NotFound)
+        .map(|p| p.path.as_str())
+        .collect();
+    let sitemaps = sitemap::sitemaps(site, &links, &listings);
     for (path, bytes) in &sitemaps {
         write(path, bytes)?;
     }

@@ -1,25 +1,60 @@
-//! The pages of a site: which exist, at which path, with which template and data, and which
-//! feeds they offer.
+//! The pages of a site: which exist, with which template and data, and which feeds they
+//! offer. Every address comes from the site model; this only plans and renders.
 
-use chrono::Month as ChronoMonth;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
+use super::paginate::{Pager, paginate};
 use super::syndication::{FeedLink, Items, Syndication, week_dates, week_label};
 use super::templates::report;
-use super::view::{Links, PagerView, Views};
+use super::view::{Links, PagerView, Views, YearView};
 use super::{RenderError, Sink, emit};
-use crate::archive::Status;
 use crate::config::Config;
-use crate::site::{Pager, SiteSource, Term, paginate};
+use crate::site::{PostIx, Term, paths};
+
+/// What kind of page is being rendered, as templates see it in `page.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum PageKind {
+    /// The home page and its later pages.
+    Home,
+    /// A post's own page.
+    Post,
+    /// A tag's posts.
+    Tag,
+    /// Every tag.
+    Tags,
+    /// A category's posts.
+    Category,
+    /// Every category.
+    Categories,
+    /// The archive, a year or a month.
+    Archive,
+    /// The blog roll.
+    Sources,
+    /// A blog's posts.
+    Source,
+    /// Every organisation.
+    Organisations,
+    /// An organisation's blogs and posts.
+    Organisation,
+    /// The weeks with weeknotes.
+    Weeknotes,
+    /// One week's weeknotes.
+    Week,
+    /// The search page.
+    Search,
+    /// The page for missing addresses.
+    #[serde(rename = "404")]
+    NotFound,
+}
 
 /// Facts about the page being rendered, as templates see them under `page`.
 #[derive(Debug, Serialize)]
-struct PageMeta<'a> {
-    /// What kind of page: `home`, `post`, `tag`, `tags`, `category`, `categories`, `archive`,
-    /// `sources`, `source`, `organisations`, `organisation`, `weeknotes`, `week`, `search`, `404`.
-    kind: &'a str,
+struct PageMeta {
+    /// What kind of page.
+    kind: PageKind,
     /// The heading and `<title>`; none on the home page.
     title: Option<String>,
     /// The page's own link.
@@ -31,10 +66,44 @@ struct PageMeta<'a> {
 }
 
 /// A page waiting to be rendered.
-struct Page {
-    path: String,
+#[derive(Debug)]
+pub(super) struct Page {
+    /// Its path.
+    pub path: String,
+    /// What kind it is.
+    pub kind: PageKind,
     template: &'static str,
     context: Context,
+}
+
+/// A paginated list of posts to plan.
+struct List<'p> {
+    kind: PageKind,
+    title: Option<String>,
+    dir: &'p str,
+    posts: &'p [PostIx],
+    feeds: Vec<FeedLink>,
+    template: &'static str,
+    /// Added to every page's data.
+    extra: Context,
+}
+
+impl<'p> List<'p> {
+    fn new(kind: PageKind, title: Option<String>, dir: &'p str, posts: &'p [PostIx]) -> Self {
+        List {
+            kind,
+            title,
+            dir,
+            posts,
+            feeds: Vec::new(),
+            template: if kind == PageKind::Home {
+                "index.html"
+            } else {
+                "list.html"
+            },
+            extra: Context::new(),
+        }
+    }
 }
 
 /// Every page and feed of the site but the posts' own pages, with their data, ready to render
@@ -59,7 +128,7 @@ impl<'a> Plan<'a> {
             .map(|p| Value::from_serializable(&views.post(p, false)))
             .collect();
         let whole_site = Syndication {
-            dir: String::new(),
+            dir: paths::HOME.to_string(),
             title: config.site.title.clone(),
             items: Items::Posts(views.site.home.clone()),
         };
@@ -72,37 +141,36 @@ impl<'a> Plan<'a> {
             pages: Vec::new(),
         };
         let site = views.site;
-        plan.lists("home", None, "", &site.home, &[]);
-        for (kind, plural, dir, terms) in [
-            ("tag", "Tags", "tags", &site.tags),
-            ("category", "Categories", "categories", &site.categories),
-        ] {
-            plan.taxonomy(kind, plural, dir, terms);
-        }
+        plan.lists(List::new(PageKind::Home, None, paths::HOME, &site.home));
+        plan.taxonomy(PageKind::Tags, &site.tags);
+        plan.taxonomy(PageKind::Categories, &site.categories);
         plan.archive();
         plan.sources();
         plan.organisations();
         plan.weeks();
         let mut search = Context::new();
         search.insert("filters", &super::search::filter_menus(site));
-        plan.single("search/", "search", "Search", "search.html", search);
         plan.single(
-            "404.html",
-            "404",
+            paths::SEARCH,
+            PageKind::Search,
+            "Search",
+            "search.html",
+            search,
+        );
+        let not_found = Context::new();
+        plan.single(
+            paths::NOT_FOUND,
+            PageKind::NotFound,
             "Page not found",
             "404.html",
-            Context::new(),
+            not_found,
         );
         plan
     }
 
-    /// The paths of every page but the posts' and the 404 page, for the sitemap.
-    pub(super) fn listing_paths(&self) -> Vec<&str> {
-        self.pages
-            .iter()
-            .map(|p| p.path.as_str())
-            .filter(|p| *p != "404.html")
-            .collect()
+    /// Every page planned, the posts' own aside.
+    pub(super) fn pages(&self) -> &[Page] {
+        &self.pages
     }
 
     /// Renders every page, the posts' own included, and every feed, through `sink`; returns
@@ -115,7 +183,7 @@ impl<'a> Plan<'a> {
                     page: path.to_string(),
                     message: report(&e),
                 })?;
-            emit(sink, &output_file(path), html.as_bytes())
+            emit(sink, &paths::output_file(path), html.as_bytes())
         };
         self.pages
             .par_iter()
@@ -137,7 +205,7 @@ impl<'a> Plan<'a> {
             context.insert(
                 "page",
                 &PageMeta {
-                    kind: "post",
+                    kind: PageKind::Post,
                     title: Some(post.post.title.clone()),
                     url: view.url.clone(),
                     canonical,
@@ -165,41 +233,46 @@ impl<'a> Plan<'a> {
 
     fn meta(
         &self,
-        kind: &'a str,
+        kind: PageKind,
         title: Option<String>,
         path: &str,
-        own_feeds: &[FeedLink],
-    ) -> PageMeta<'a> {
+        own: &[FeedLink],
+    ) -> PageMeta {
         PageMeta {
             kind,
             title,
             url: self.links().url(path),
             canonical: self.links().permalink(path),
-            feeds: own_feeds.iter().chain(&self.site_feeds).cloned().collect(),
+            feeds: own.iter().chain(&self.site_feeds).cloned().collect(),
         }
     }
 
-    fn single(
-        &mut self,
-        path: &str,
-        kind: &'a str,
-        title: &str,
-        template: &'static str,
-        mut context: Context,
-    ) {
-        context.insert("page", &self.meta(kind, Some(title.to_string()), path, &[]));
+    fn push(&mut self, path: String, kind: PageKind, template: &'static str, context: Context) {
         self.pages.push(Page {
-            path: path.to_string(),
+            path,
+            kind,
             template,
             context,
         });
     }
 
+    fn single(
+        &mut self,
+        path: &str,
+        kind: PageKind,
+        title: &str,
+        template: &'static str,
+        mut context: Context,
+    ) {
+        context.insert("page", &self.meta(kind, Some(title.to_string()), path, &[]));
+        self.push(path.to_string(), kind, template, context);
+    }
+
     /// Registers a feed of `posts` in `dir` and returns its links.
-    fn syndicate(&mut self, dir: &str, title: String, posts: &[usize]) -> Vec<FeedLink> {
+    fn syndicate(&mut self, dir: &str, title: &str, posts: &[PostIx]) -> Vec<FeedLink> {
         let feed = Syndication {
             dir: dir.to_string(),
-            title,
+            title: format!("{} – {title}", self.config.site.title),
             items: Items::Posts(posts.to_vec()),
         };
         let links = feed.links(self.links());
@@ -207,262 +280,160 @@ impl<'a> Plan<'a> {
         links
     }
 
-    /// A paginated list of posts at `dir`; `extra` is added to every page's data.
-    fn lists(
-        &mut self,
-        kind: &'a str,
-        title: Option<&str>,
-        dir: &str,
-        posts: &[usize],
-        feeds: &[FeedLink],
-    ) {
-        self.lists_with(kind, title, dir, posts, feeds, "list.html", Context::new());
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn lists_with(
-        &mut self,
-        kind: &'a str,
-        title: Option<&str>,
-        dir: &str,
-        posts: &[usize],
-        feeds: &[FeedLink],
-        template: &'static str,
-        extra: Context,
-    ) {
-        let template = if kind == "home" {
-            "index.html"
-        } else {
-            template
-        };
-        for pager in paginate(dir, posts, self.config.site.paginate.get()) {
-            let mut context = extra.clone();
-            let title = title.map(|t| numbered(t, &pager));
-            context.insert("page", &self.meta(kind, title, &pager.path, feeds));
-            context.insert("feeds", feeds);
+    fn lists(&mut self, list: List<'_>) {
+        for pager in paginate(list.dir, list.posts, self.config.site.paginate.get()) {
+            let mut context = list.extra.clone();
+            let title = list.title.as_deref().map(|t| numbered(t, &pager));
+            context.insert(
+                "page",
+                &self.meta(list.kind, title, &pager.path, &list.feeds),
+            );
+            context.insert("feeds", &list.feeds);
             context.insert_value("posts", self.cards_of(pager.posts));
             context.insert("pager", &PagerView::new(&pager, self.links()));
-            self.pages.push(Page {
-                path: pager.path,
-                template,
-                context,
-            });
+            self.push(pager.path, list.kind, list.template, context);
         }
     }
 
-    fn cards_of(&self, posts: &[usize]) -> Value {
+    fn cards_of(&self, posts: &[PostIx]) -> Value {
         Value::from(
             posts
                 .iter()
-                .map(|&i| self.cards[i].clone())
+                .map(|&i| self.cards[i.0].clone())
                 .collect::<Vec<_>>(),
         )
     }
 
-    fn taxonomy(&mut self, kind: &'a str, plural: &str, dir: &str, terms: &[Term]) {
+    /// The index of a taxonomy, and a list for each of its terms that has a page.
+    fn taxonomy(&mut self, index: PageKind, terms: &'a [Term]) {
+        let (dir, heading, one, kind) = match index {
+            PageKind::Tags => (paths::TAGS, "Tags", "Tag", PageKind::Tag),
+            _ => (
+                paths::CATEGORIES,
+                "Categories",
+                "Category",
+                PageKind::Category,
+            ),
+        };
         let mut context = Context::new();
-        context.insert("terms", &self.views.term_counts(terms, dir));
-        let index_kind = if kind == "tag" { "tags" } else { "categories" };
-        self.single(
-            &format!("{dir}/"),
-            index_kind,
-            plural,
-            "terms.html",
-            context,
-        );
+        context.insert("terms", &self.views.term_counts(terms));
+        self.single(dir, index, heading, "terms.html", context);
         for term in terms.iter().filter(|t| t.has_page) {
-            let title = format!("{}: {}", capitalise(kind), term.name);
-            let term_dir = format!("{dir}/{}/", term.slug);
-            let feeds = self.syndicate(
-                &term_dir,
-                format!("{} – {title}", self.config.site.title),
-                &term.posts,
-            );
-            self.lists(kind, Some(&title), &term_dir, &term.posts, &feeds);
+            let title = format!("{one}: {}", term.name);
+            let mut list = List::new(kind, Some(title.clone()), &term.path, &term.posts);
+            list.feeds = self.syndicate(&term.path, &title, &term.posts);
+            self.lists(list);
         }
     }
 
     fn archive(&mut self) {
-        #[derive(Serialize)]
-        struct MonthView {
-            name: &'static str,
-            url: String,
-            count: usize,
-        }
-        #[derive(Serialize)]
-        struct YearView {
-            year: i32,
-            url: String,
-            count: usize,
-            months: Vec<MonthView>,
-        }
         let site = self.views.site;
-        let links = self.links();
-        let years: Vec<YearView> = site
-            .years
-            .iter()
-            .map(|y| YearView {
-                year: y.year,
-                url: links.url(&format!("archive/{}/", y.year)),
-                count: y.months.iter().map(|m| m.posts.len()).sum(),
-                months: y
-                    .months
-                    .iter()
-                    .map(|m| MonthView {
-                        name: month_name(m.month),
-                        url: links.url(&format!("archive/{}/{:02}/", y.year, m.month)),
-                        count: m.posts.len(),
-                    })
-                    .collect(),
-            })
-            .collect();
+        let years: Vec<YearView> = site.years.iter().map(|y| self.views.year(y)).collect();
         let mut context = Context::new();
         context.insert("years", &years);
-        self.single("archive/", "archive", "Archive", "archive.html", context);
-        for year in &site.years {
-            let posts: Vec<usize> = year
+        self.single(
+            paths::ARCHIVE,
+            PageKind::Archive,
+            "Archive",
+            "archive.html",
+            context,
+        );
+        for (year, view) in site.years.iter().zip(&years) {
+            let posts: Vec<PostIx> = year
                 .months
                 .iter()
                 .flat_map(|m| m.posts.iter().copied())
                 .collect();
             let title = format!("Archive: {}", year.year);
-            self.lists(
-                "archive",
-                Some(&title),
-                &format!("archive/{}/", year.year),
+            self.lists(List::new(
+                PageKind::Archive,
+                Some(title),
+                &year.path,
                 &posts,
-                &[],
-            );
-            for month in &year.months {
-                let title = format!("Archive: {} {}", month_name(month.month), year.year);
-                let dir = format!("archive/{}/{:02}/", year.year, month.month);
-                self.lists("archive", Some(&title), &dir, &month.posts, &[]);
+            ));
+            for (month, month_view) in year.months.iter().zip(&view.months) {
+                let title = format!("Archive: {} {}", month_view.name, year.year);
+                self.lists(List::new(
+                    PageKind::Archive,
+                    Some(title),
+                    &month.path,
+                    &month.posts,
+                ));
             }
         }
     }
 
     fn sources(&mut self) {
         let site = self.views.site;
-        let mut order: Vec<usize> = (0..site.sources.len()).collect();
+        let mut order: Vec<&crate::site::SiteSource> = site.sources.iter().collect();
         // The most recently active first; blogs with no posts last, by name.
-        order.sort_by(|&a, &b| {
-            let latest = |s: usize| {
-                site.sources[s]
-                    .posts
-                    .first()
-                    .map(|&p| site.posts[p].post.published)
-            };
+        order.sort_by(|a, b| {
+            let latest =
+                |s: &crate::site::SiteSource| s.posts.first().map(|&p| site.post(p).post.published);
             latest(b)
                 .cmp(&latest(a))
-                .then_with(|| site.sources[a].feed.name().cmp(site.sources[b].feed.name()))
+                .then_with(|| a.feed.name().cmp(b.feed.name()))
         });
-        let sources: Vec<SourceView> = order
-            .iter()
-            .map(|&s| self.source_view(&site.sources[s]))
-            .collect();
+        let views: Vec<_> = order.iter().map(|s| self.views.source(s)).collect();
         let mut context = Context::new();
-        context.insert("sources", &sources);
-        self.single("sources/", "sources", "Blogs", "sources.html", context);
+        context.insert("sources", &views);
+        self.single(
+            paths::SOURCES,
+            PageKind::Sources,
+            "Blogs",
+            "sources.html",
+            context,
+        );
         for source in &site.sources {
-            let dir = format!("sources/{}/", source.slug);
-            let feeds = self.syndicate(
-                &dir,
-                format!("{} – {}", self.config.site.title, source.feed.name()),
+            let name = source.feed.name();
+            let mut list = List::new(
+                PageKind::Source,
+                Some(name.to_string()),
+                &source.path,
                 &source.posts,
             );
-            let mut extra = Context::new();
-            extra.insert("source", &self.source_view(source));
-            self.lists_with(
-                "source",
-                Some(source.feed.name()),
-                &dir,
-                &source.posts,
-                &feeds,
-                "source.html",
-                extra,
-            );
-        }
-    }
-
-    fn source_view(&self, source: &'a SiteSource) -> SourceView<'a> {
-        let site = self.views.site;
-        let health = source.health.as_ref();
-        SourceView {
-            name: source.feed.name(),
-            url: self.links().url(&format!("sources/{}/", source.slug)),
-            feed_url: source.feed.url().as_str(),
-            homepage: source.feed.homepage.as_ref().map(|u| u.as_str()),
-            organisation: source.feed.organisation.as_deref(),
-            organisation_url: source.feed.organisation.as_ref().and_then(|name| {
-                let key = crate::slug::term_key(name);
-                site.organisations
-                    .iter()
-                    .find(|o| crate::slug::term_key(&o.name) == key)
-                    .map(|o| self.links().url(&format!("organisations/{}/", o.slug)))
-            }),
-            count: source.posts.len(),
-            latest: source
-                .posts
-                .first()
-                .map(|&p| site.posts[p].post.published.to_rfc3339()),
-            status: health.map(|h| status_words(h.status, source.feed.enabled)),
-            healthy: health.is_none_or(|h| matches!(h.status, Status::Ok | Status::NotModified)),
-            problem: health.and_then(|h| h.error.as_deref()),
-            last_success: health.and_then(|h| h.last_success.as_deref()),
+            list.feeds = self.syndicate(&source.path, name, &source.posts);
+            list.template = "source.html";
+            list.extra.insert("source", &self.views.source(source));
+            self.lists(list);
         }
     }
 
     fn organisations(&mut self) {
-        #[derive(Serialize)]
-        struct OrganisationView<'a> {
-            name: &'a str,
-            url: String,
-            blogs: usize,
-            count: usize,
-        }
         let site = self.views.site;
-        let list: Vec<OrganisationView> = site
+        let list: Vec<_> = site
             .organisations
             .iter()
-            .map(|o| OrganisationView {
-                name: &o.name,
-                url: self.links().url(&format!("organisations/{}/", o.slug)),
-                blogs: o.sources.len(),
-                count: o.posts.len(),
-            })
+            .map(|o| self.views.organisation(o))
             .collect();
         let mut context = Context::new();
         context.insert("organisations", &list);
+        let kind = PageKind::Organisations;
         self.single(
-            "organisations/",
-            "organisations",
+            paths::ORGANISATIONS,
+            kind,
             "Organisations",
             "organisations.html",
             context,
         );
         for organisation in &site.organisations {
-            let dir = format!("organisations/{}/", organisation.slug);
-            let feeds = self.syndicate(
-                &dir,
-                format!("{} – {}", self.config.site.title, organisation.name),
-                &organisation.posts,
-            );
-            let blogs: Vec<SourceView> = organisation
+            let blogs: Vec<_> = organisation
                 .sources
                 .iter()
-                .map(|&s| self.source_view(&site.sources[s]))
+                .map(|&s| self.views.source(site.source(s)))
                 .collect();
-            let mut extra = Context::new();
-            extra.insert("blogs", &blogs);
-            self.lists_with(
-                "organisation",
-                Some(&organisation.name),
-                &dir,
+            let name = organisation.name.clone();
+            let mut list = List::new(
+                PageKind::Organisation,
+                Some(name),
+                &organisation.path,
                 &organisation.posts,
-                &feeds,
-                "organisation.html",
-                extra,
             );
+            list.feeds =
+                self.syndicate(&organisation.path, &organisation.name, &organisation.posts);
+            list.template = "organisation.html";
+            list.extra.insert("blogs", &blogs);
+            self.lists(list);
         }
     }
 
@@ -480,7 +451,7 @@ impl<'a> Plan<'a> {
             .weeks
             .iter()
             .map(|w| WeekView {
-                url: self.links().url(&format!("weeknotes/{}/", w.slug)),
+                url: self.links().url(&w.path),
                 slug: w.slug.clone(),
                 label: capitalise(&week_label(w)),
                 dates: week_dates(w),
@@ -488,7 +459,7 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let digest = Syndication {
-            dir: "weeknotes/".to_string(),
+            dir: paths::WEEKNOTES.to_string(),
             title: format!("{} – weeknotes, week by week", self.config.site.title),
             items: Items::Weeks,
         };
@@ -497,20 +468,17 @@ impl<'a> Plan<'a> {
         let mut context = Context::new();
         context.insert("weeks", &views);
         context.insert("feeds", &feeds);
+        let title = Some("Weeknotes".to_string());
         context.insert(
             "page",
-            &self.meta(
-                "weeknotes",
-                Some("Weeknotes".to_string()),
-                "weeknotes/",
-                &feeds,
-            ),
+            &self.meta(PageKind::Weeknotes, title, paths::WEEKNOTES, &feeds),
         );
-        self.pages.push(Page {
-            path: "weeknotes/".to_string(),
-            template: "weeks.html",
+        self.push(
+            paths::WEEKNOTES.to_string(),
+            PageKind::Weeknotes,
+            "weeks.html",
             context,
-        });
+        );
         for (i, week) in site.weeks.iter().enumerate() {
             let mut context = Context::new();
             context.insert("week", &views[i]);
@@ -519,45 +487,13 @@ impl<'a> Plan<'a> {
             context.insert("older", &views.get(i + 1));
             context.insert("feeds", &feeds);
             context.insert_value("posts", self.cards_of(&week.posts));
-            let path = format!("weeknotes/{}/", week.slug);
             let title = format!("Weeknotes: {}", week_label(week));
-            context.insert("page", &self.meta("week", Some(title), &path, &feeds));
-            self.pages.push(Page {
-                path,
-                template: "week.html",
-                context,
-            });
+            context.insert(
+                "page",
+                &self.meta(PageKind::Week, Some(title), &week.path, &feeds),
+            );
+            self.push(week.path.clone(), PageKind::Week, "week.html", context);
         }
-    }
-}
-
-/// A blog of the blog roll, as its pages show it.
-#[derive(Debug, Serialize)]
-struct SourceView<'a> {
-    name: &'a str,
-    url: String,
-    feed_url: &'a str,
-    homepage: Option<&'a str>,
-    organisation: Option<&'a str>,
-    organisation_url: Option<String>,
-    count: usize,
-    latest: Option<String>,
-    /// In words: "Up to date", "Failing", ...
-    status: Option<&'static str>,
-    /// Fetched fine last time, or never tried.
-    healthy: bool,
-    /// Why it failed or what changed.
-    problem: Option<&'a str>,
-    last_success: Option<&'a str>,
-}
-
-fn status_words(status: Status, enabled: bool) -> &'static str {
-    match (status, enabled) {
-        (_, false) => "Not fetched (disabled)",
-        (Status::Ok | Status::NotModified, _) => "Up to date",
-        (Status::Moved, _) => "Moved",
-        (Status::Gone, _) => "Gone",
-        (Status::Failed, _) => "Failing",
     }
 }
 
@@ -570,26 +506,10 @@ fn numbered(title: &str, pager: &Pager<'_>) -> String {
     }
 }
 
-/// `posts/x/` -> `posts/x/index.html`; a file path stays as it is.
-fn output_file(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
-}
-
 fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     chars
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-fn month_name(month: u32) -> &'static str {
-    u8::try_from(month)
-        .ok()
-        .and_then(|m| ChronoMonth::try_from(m).ok())
-        .map_or("?", |m| m.name())
 }

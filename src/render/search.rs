@@ -9,9 +9,10 @@ use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tokio::runtime::Handle;
 
 use super::{RenderError, Sink, emit};
-use crate::site::{Site, SitePost};
+use crate::site::{Site, SitePost, Term, TermIx};
 
 /// The folder of the index and its scripts in the output.
 pub(super) const DIR: &str = "pagefind/";
@@ -51,7 +52,7 @@ struct FilterOption {
 pub(super) fn filter_menus(site: &Site) -> Vec<FilterMenu> {
     let weeknotes = site.posts.iter().filter(|p| p.weeknote.is_some()).count();
     let local = site.posts.iter().filter(|p| p.source.is_none()).count();
-    let terms = |terms: &[crate::site::Term]| -> Vec<(String, usize)> {
+    let terms = |terms: &[Term]| -> Vec<(String, usize)> {
         terms
             .iter()
             .map(|t| (t.name.clone(), t.posts.len()))
@@ -148,6 +149,7 @@ pub(super) fn write(
     site: &Site,
     language: &str,
     sink: &dyn Sink,
+    runtime: &Handle,
 ) -> Result<SearchStats, RenderError> {
     let started = Instant::now();
     // Pagefind's languages are ISO 639-1: "en-GB" is English.
@@ -171,7 +173,7 @@ pub(super) fn write(
             key,
             files: Vec::new(),
         };
-        for file in index(&language, entries.all())? {
+        for file in index(&language, entries.all(), runtime)? {
             let path = format!(
                 "{DIR}{}",
                 file.filename.to_string_lossy().replace('\\', "/")
@@ -194,29 +196,15 @@ pub(super) fn write(
 /// that keeps its index never holds them all; a build that does not makes them twice.
 struct Entries<'a> {
     site: &'a Site,
-    /// Each blog's organisation as the site spells it.
-    organisations: Vec<Option<&'a str>>,
 }
 
 impl<'a> Entries<'a> {
     fn new(site: &'a Site) -> Self {
-        let organisations = (0..site.sources.len())
-            .map(|s| {
-                site.organisations
-                    .iter()
-                    .find(|o| o.sources.contains(&s))
-                    .map(|o| o.name.as_str())
-            })
-            .collect();
-        Entries {
-            site,
-            organisations,
-        }
+        Entries { site }
     }
 
     fn entry(&self, post: &SitePost) -> Entry {
-        let organisation = post.source.and_then(|s| self.organisations[s]);
-        let (meta, filters, sort) = record(self.site, post, organisation);
+        let (meta, filters, sort) = record(self.site, post);
         Entry {
             // Site-relative: Pagefind's script puts the base path it is served from in front.
             url: format!("/{}", post.path),
@@ -284,18 +272,17 @@ fn carry_over(sink: &dyn Sink, key: &str) -> Result<Option<(usize, u64)>, Render
 }
 
 /// Builds the index with Pagefind.
-fn index(language: &str, entries: Vec<Entry>) -> Result<Vec<SyntheticFile>, RenderError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| RenderError::Search(e.to_string()))?;
+fn index(
+    language: &str,
+    entries: Vec<Entry>,
+    runtime: &Handle,
+) -> Result<Vec<SyntheticFile>, RenderError> {
     runtime.block_on(async {
         let config = PagefindServiceConfig::builder()
             .force_language(language.to_string())
             .keep_index_url(false)
             .build();
-        let mut index =
-            PagefindIndex::new(Some(config)).map_err(|e| RenderError::Search(e.to_string()))?;
+        let mut index = PagefindIndex::new(Some(config)).map_err(|e| search_error(None, e))?;
         for entry in entries {
             let url = entry.url;
             index
@@ -308,17 +295,21 @@ fn index(language: &str, entries: Vec<Entry>) -> Result<Vec<SyntheticFile>, Rend
                     Some(entry.sort),
                 )
                 .await
-                .map_err(|e| RenderError::Search(format!("{url}: {e}")))?;
+                .map_err(|e| search_error(Some(url), e))?;
         }
-        index
-            .get_files()
-            .await
-            .map_err(|e| RenderError::Search(e.to_string()))
+        index.get_files().await.map_err(|e| search_error(None, e))
     })
 }
 
+fn search_error(page: Option<String>, error: anyhow::Error) -> RenderError {
+    RenderError::Search {
+        page,
+        source: error.into(),
+    }
+}
+
 fn text(post: &SitePost) -> String {
-    let text = &post.post.text;
+    let text = post.searchable_text();
     let text = if text.len() > MAX_TEXT {
         let cut = (0..=MAX_TEXT)
             .rev()
@@ -326,7 +317,7 @@ fn text(post: &SitePost) -> String {
             .unwrap_or(0);
         &text[..cut]
     } else {
-        text.as_str()
+        &text
     };
     // The title is searched too: a post is found by the words of its heading.
     format!("{}. {text}", post.post.title)
@@ -338,8 +329,11 @@ type Record = (
     BTreeMap<String, String>,
 );
 
-fn record(site: &Site, post: &SitePost, organisation: Option<&str>) -> Record {
-    let source = post.source.map(|s| &site.sources[s]);
+fn record(site: &Site, post: &SitePost) -> Record {
+    let source = site.source_of(post);
+    let organisation = source
+        .and_then(|s| site.organisation_of(s))
+        .map(|o| o.name.as_str());
     let mut meta = BTreeMap::from([
         ("title".to_string(), post.post.title.clone()),
         (
@@ -356,8 +350,8 @@ fn record(site: &Site, post: &SitePost, organisation: Option<&str>) -> Record {
         meta.insert("source".to_string(), source.feed.name().to_string());
     }
     let mut filters = BTreeMap::new();
-    let names = |indices: &[usize], terms: &[crate::site::Term]| -> Vec<String> {
-        indices.iter().map(|&t| terms[t].name.clone()).collect()
+    let names = |indices: &[TermIx], terms: &[Term]| -> Vec<String> {
+        indices.iter().map(|&t| terms[t.0].name.clone()).collect()
     };
     filters.insert("tag".to_string(), names(&post.tags, &site.tags));
     filters.insert(

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::feeds::{ATOM, FeedDoc, FeedItem, JSON, RSS};
 use super::view::Links;
 use crate::config::{Config, FeedContent};
-use crate::site::{Site, SitePost, Week};
+use crate::site::{PostIx, Site, SitePost, Week, paths};
 
 /// A link to one of the site's feeds, for `<link rel="alternate">` and "Subscribe" lines.
 #[derive(Debug, Clone, Serialize)]
@@ -26,8 +26,8 @@ pub(super) struct FeedLink {
 /// What a feed carries.
 #[derive(Debug, Clone)]
 pub(super) enum Items {
-    /// Posts, by index into [`Site::posts`], newest first.
-    Posts(Vec<usize>),
+    /// Posts, newest first.
+    Posts(Vec<PostIx>),
     /// One item per week of weeknotes.
     Weeks,
 }
@@ -54,7 +54,7 @@ impl Syndication {
         .into_iter()
         .map(|(file, media_type, format)| FeedLink {
             title: format!("{} ({format})", self.title),
-            url: links.url(&format!("{}{file}", self.dir)),
+            url: links.url(&paths::file_in(&self.dir, file)),
             media_type,
             format,
         })
@@ -65,9 +65,9 @@ impl Syndication {
     pub fn files(&self, site: &Site, config: &Config, links: &Links) -> [(String, Vec<u8>); 3] {
         let doc = self.doc(site, config, links);
         [
-            (format!("{}{ATOM}", self.dir), super::feeds::atom(&doc)),
-            (format!("{}{RSS}", self.dir), super::feeds::rss(&doc)),
-            (format!("{}{JSON}", self.dir), super::feeds::json(&doc)),
+            (paths::file_in(&self.dir, ATOM), super::feeds::atom(&doc)),
+            (paths::file_in(&self.dir, RSS), super::feeds::rss(&doc)),
+            (paths::file_in(&self.dir, JSON), super::feeds::json(&doc)),
         ]
     }
 
@@ -80,7 +80,7 @@ impl Syndication {
             Items::Posts(posts) => posts
                 .iter()
                 .take(limit)
-                .map(|&i| post_item(site, &site.posts[i], config, links))
+                .map(|&i| post_item(site, site.post(i), config, links))
                 .collect(),
             Items::Weeks => site
                 .weeks
@@ -101,18 +101,17 @@ impl Syndication {
 }
 
 fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> FeedItem {
-    let source = post.source.map(|s| &site.sources[s]);
+    let source = site.source_of(post);
     let permalink = links.permalink(&post.path);
-    let whole = config.site.feed_content == FeedContent::Full
-        && !source.is_some_and(|s| s.feed.excerpt_only);
+    let whole = config.site.feed_content == FeedContent::Full && post.full_text;
     let categories = post
         .tags
         .iter()
-        .map(|&t| site.tags[t].name.clone())
+        .map(|&t| site.tag(t).name.clone())
         .chain(
             post.categories
                 .iter()
-                .map(|&c| site.categories[c].name.clone()),
+                .map(|&c| site.category(c).name.clone()),
         )
         .collect();
     FeedItem {
@@ -147,10 +146,9 @@ fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> Fe
 
 /// One week's digest: every weeknote of the week with its source and summary.
 fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
-    let path = format!("weeknotes/{}/", week.slug);
     let mut html = String::from("<ul>\n");
     for &i in &week.posts {
-        let post = &site.posts[i];
+        let post = site.post(i);
         let href = post
             .post
             .original_url
@@ -158,7 +156,7 @@ fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
             .unwrap_or_else(|| links.permalink(&post.path));
         let from = post
             .source
-            .map(|s| format!(" – {}", escape(site.sources[s].feed.name())))
+            .map(|s| format!(" – {}", escape(site.source(s).feed.name())))
             .unwrap_or_default();
         html.push_str(&format!(
             "<li><a href=\"{}\">{}</a>{from}\n{}</li>\n",
@@ -171,10 +169,10 @@ fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
     let newest = week
         .posts
         .iter()
-        .map(|&i| site.posts[i].post.published)
+        .map(|&i| site.post(i).post.published)
         .max()
         .unwrap_or_default();
-    let permalink = links.permalink(&path);
+    let permalink = links.permalink(&week.path);
     FeedItem {
         id: permalink.clone(),
         title: format!("Weeknotes: {}", week_label(week)),
@@ -239,7 +237,8 @@ mod tests {
             .iso_week();
         Week {
             week,
-            slug: crate::weeknotes::week_slug(week),
+            slug: paths::week_slug(week),
+            path: paths::week(week),
             posts: vec![],
         }
     }

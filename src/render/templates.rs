@@ -24,7 +24,7 @@ pub(super) fn load(theme: &Theme, config: &Config, links: &Links) -> Result<Tera
             .iter()
             .map(|(n, t)| (n.as_str(), t.as_str())),
     )
-    .map_err(|e| RenderError::Theme(report(&e)))?;
+    .map_err(RenderError::Theme)?;
     let site = SiteView {
         title: &config.site.title,
         description: &config.site.description,

@@ -1,9 +1,12 @@
 //! What templates see: borrowed views of the site, with every address already worked out.
 
+use chrono::Month as ChronoMonth;
 use serde::Serialize;
 
+use super::paginate::Pager;
 use crate::config::Config;
-use crate::site::{Pager, Site, SitePost, Term};
+use crate::health::{FeedHealth, Status};
+use crate::site::{Organisation, Site, SitePost, SiteSource, Term, TermIx, Year};
 
 /// Turns site-relative paths into the links pages use.
 #[derive(Debug, Clone)]
@@ -133,7 +136,7 @@ pub struct PagerView {
 
 impl PagerView {
     /// The view of one page of a list.
-    pub fn new(pager: &Pager<'_>, links: &Links) -> Self {
+    pub(super) fn new(pager: &Pager<'_>, links: &Links) -> Self {
         PagerView {
             number: pager.number,
             total: pager.total,
@@ -141,6 +144,72 @@ impl PagerView {
             next: pager.next.as_deref().map(|p| links.url(p)),
         }
     }
+}
+
+/// A blog of the blog roll, as its pages show it.
+#[derive(Debug, Serialize)]
+pub struct SourceView<'a> {
+    /// The blog's name.
+    pub name: &'a str,
+    /// Its page here.
+    pub url: String,
+    /// Its feed.
+    pub feed_url: &'a str,
+    /// Its own home page.
+    pub homepage: Option<&'a str>,
+    /// Its organisation's name.
+    pub organisation: Option<&'a str>,
+    /// Its organisation's page here.
+    pub organisation_url: Option<String>,
+    /// Posts here.
+    pub count: usize,
+    /// Its newest post's date, RFC 3339.
+    pub latest: Option<String>,
+    /// In words: "Up to date", "Failing", ...
+    pub status: &'static str,
+    /// Fetched fine last time.
+    pub healthy: bool,
+    /// Why it failed or what changed.
+    pub problem: Option<String>,
+    /// When it was last fetched fine, RFC 3339.
+    pub last_success: Option<&'a str>,
+}
+
+/// An organisation, as the index of organisations lists it.
+#[derive(Debug, Serialize)]
+pub struct OrganisationView<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Its page.
+    pub url: String,
+    /// How many blogs it has.
+    pub blogs: usize,
+    /// How many posts.
+    pub count: usize,
+}
+
+/// A year of the archive, with its months.
+#[derive(Debug, Serialize)]
+pub struct YearView {
+    /// The year.
+    pub year: i32,
+    /// Its page.
+    pub url: String,
+    /// Posts in it.
+    pub count: usize,
+    /// Its months with posts, newest first.
+    pub months: Vec<MonthView>,
+}
+
+/// A month of the archive.
+#[derive(Debug, Serialize)]
+pub struct MonthView {
+    /// "March".
+    pub name: &'static str,
+    /// Its page.
+    pub url: String,
+    /// Posts in it.
+    pub count: usize,
 }
 
 /// Builds views of one site.
@@ -156,19 +225,13 @@ impl<'a> Views<'a> {
     /// The view of a post; `with_content` for its own page.
     pub fn post(&self, post: &'a SitePost, with_content: bool) -> PostView<'a> {
         let links = self.links;
-        let terms = |indices: &[usize], terms: &'a [Term], dir: &str| -> Vec<TermLink<'a>> {
+        let terms = |indices: &[TermIx], terms: &'a [Term]| -> Vec<TermLink<'a>> {
             indices
                 .iter()
-                .map(|&t| TermLink {
-                    name: &terms[t].name,
-                    url: terms[t]
-                        .has_page
-                        .then(|| links.url(&format!("{dir}/{}/", terms[t].slug))),
-                })
+                .map(|&t| self.term_link(&terms[t.0]))
                 .collect()
         };
-        let source = post.source.map(|s| &self.site.sources[s]);
-        let excerpt_only = source.is_some_and(|s| s.feed.excerpt_only);
+        let source = self.site.source_of(post);
         PostView {
             id: &post.post.id,
             title: &post.post.title,
@@ -179,31 +242,106 @@ impl<'a> Views<'a> {
             updated: post.post.updated.map(|d| d.to_rfc3339()),
             authors: &post.post.authors,
             summary: &post.post.summary,
-            content: (with_content && !excerpt_only).then_some(post.post.content.as_str()),
-            tags: terms(&post.tags, &self.site.tags, "tags"),
-            categories: terms(&post.categories, &self.site.categories, "categories"),
+            content: (with_content && post.full_text).then_some(post.post.content.as_str()),
+            tags: terms(&post.tags, &self.site.tags),
+            categories: terms(&post.categories, &self.site.categories),
             source: source.map(|s| SourceLink {
                 name: s.feed.name(),
-                url: links.url(&format!("sources/{}/", s.slug)),
+                url: links.url(&s.path),
                 homepage: s.feed.homepage.as_ref().map(|u| u.as_str()),
-                organisation: s.feed.organisation.as_deref(),
+                organisation: self.site.organisation_of(s).map(|o| o.name.as_str()),
             }),
-            weeknote: post.post.weeknote,
+            weeknote: post.weeknote.is_some(),
             extra: &post.post.extra,
         }
     }
 
+    fn term_link(&self, term: &'a Term) -> TermLink<'a> {
+        TermLink {
+            name: &term.name,
+            url: term.has_page.then(|| self.links.url(&term.path)),
+        }
+    }
+
+    /// A blog of the blog roll.
+    pub fn source(&self, source: &'a SiteSource) -> SourceView<'a> {
+        let health = &source.health;
+        let organisation = self.site.organisation_of(source);
+        SourceView {
+            name: source.feed.name(),
+            url: self.links.url(&source.path),
+            feed_url: source.feed.url().as_str(),
+            homepage: source.feed.homepage.as_ref().map(|u| u.as_str()),
+            organisation: organisation.map(|o| o.name.as_str()),
+            organisation_url: organisation.map(|o| self.links.url(&o.path)),
+            count: source.posts.len(),
+            latest: source
+                .posts
+                .first()
+                .map(|&p| self.site.post(p).post.published.to_rfc3339()),
+            status: status_words(health, source.feed.enabled),
+            // A feed never tried yet is not a problem.
+            healthy: health.status.is_healthy() || health.error.is_none(),
+            problem: Some(health.reason()).filter(|r| !r.is_empty()),
+            last_success: health.last_success.as_deref(),
+        }
+    }
+
+    /// An organisation.
+    pub fn organisation(&self, organisation: &'a Organisation) -> OrganisationView<'a> {
+        OrganisationView {
+            name: &organisation.name,
+            url: self.links.url(&organisation.path),
+            blogs: organisation.sources.len(),
+            count: organisation.posts.len(),
+        }
+    }
+
+    /// A year of the archive.
+    pub fn year(&self, year: &Year) -> YearView {
+        YearView {
+            year: year.year,
+            url: self.links.url(&year.path),
+            count: year.months.iter().map(|m| m.posts.len()).sum(),
+            months: year
+                .months
+                .iter()
+                .map(|m| MonthView {
+                    name: month_name(m.month),
+                    url: self.links.url(&m.path),
+                    count: m.posts.len(),
+                })
+                .collect(),
+        }
+    }
+
     /// The index of a taxonomy: every term with its count.
-    pub fn term_counts(&self, terms: &'a [Term], dir: &str) -> Vec<TermCount<'a>> {
+    pub fn term_counts(&self, terms: &'a [Term]) -> Vec<TermCount<'a>> {
         terms
             .iter()
             .map(|t| TermCount {
                 name: &t.name,
-                url: t
-                    .has_page
-                    .then(|| self.links.url(&format!("{dir}/{}/", t.slug))),
+                url: t.has_page.then(|| self.links.url(&t.path)),
                 count: t.posts.len(),
             })
             .collect()
     }
+}
+
+fn status_words(health: &FeedHealth, enabled: bool) -> &'static str {
+    match (health.status, enabled) {
+        (_, false) => "Not fetched (disabled)",
+        (Status::Ok | Status::NotModified, _) => "Up to date",
+        (Status::Moved, _) => "Moved",
+        (Status::Gone, _) => "Gone",
+        (Status::Failed, _) if health.error.is_none() => "Not fetched yet",
+        (Status::Failed, _) => "Failing",
+    }
+}
+
+fn month_name(month: u32) -> &'static str {
+    u8::try_from(month)
+        .ok()
+        .and_then(|m| ChronoMonth::try_from(m).ok())
+        .map_or("?", |m| m.name())
 }

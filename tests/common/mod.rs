@@ -5,8 +5,10 @@ pub mod server;
 
 use std::path::{Path, PathBuf};
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Utc};
-use roundup::cmd::build::{self, BuildReport, BuildSettings};
+use roundup::cmd::build::{self, BuildError, BuildReport, BuildSettings};
 
 /// A site being put together for a test.
 pub struct TestSite {
@@ -63,8 +65,8 @@ impl TestSite {
     }
 
     /// Builds with default settings.
-    pub fn build(&self) -> anyhow::Result<BuildReport> {
-        build::run(&self.settings(), &roundup::fetch::Silent)
+    pub fn build(&self) -> Result<BuildReport, BuildError> {
+        run_build(&self.settings())
     }
 
     /// The output folder of a default build.
@@ -82,6 +84,25 @@ impl TestSite {
     pub fn has(&self, path: &str) -> bool {
         self.public().join(path).is_file()
     }
+}
+
+/// The runtime every test's fetches, searches and servers run on, as the binary's do on one.
+pub fn runtime() -> &'static tokio::runtime::Handle {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            roundup::guard::quiet_panics();
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime")
+        })
+        .handle()
+}
+
+/// Builds a site as `roundup build` does, reporting nothing.
+pub fn run_build(settings: &BuildSettings) -> Result<BuildReport, BuildError> {
+    build::run(settings, runtime(), &roundup::fetch::Silent)
 }
 
 /// The fixed "now" of every test build.

@@ -5,116 +5,22 @@
 //! drops out of its feed. Each build's changes land in one transaction, so a crash mid-write
 //! leaves the previous state whole.
 
+mod identity;
+mod schema;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 
+use crate::config::FeedConfig;
+use crate::health::{FeedKey, FeedState, Status};
+use crate::ingest::Incoming;
 use crate::post::{Post, Source};
 
 /// The archive's file name inside its folder.
 pub const FILE_NAME: &str = "archive.sqlite";
-
-/// Bumped when the tables change shape.
-const SCHEMA_VERSION: i64 = 1;
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS feeds (
-    url            TEXT PRIMARY KEY,
-    etag           TEXT,
-    last_modified  TEXT,
-    final_url      TEXT,
-    status         TEXT NOT NULL,
-    error          TEXT,
-    last_attempt   TEXT,
-    last_success   TEXT,
-    first_fetched  TEXT,
-    retry_after    TEXT
-);
-CREATE TABLE IF NOT EXISTS entries (
-    feed_url    TEXT NOT NULL,
-    id          TEXT NOT NULL,
-    first_seen  TEXT NOT NULL,
-    last_seen   TEXT NOT NULL,
-    backlog     INTEGER NOT NULL,
-    post        TEXT NOT NULL,
-    PRIMARY KEY (feed_url, id)
-);
-";
-
-/// How a feed fared on its last attempt, as `health.json` and the build summary report it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Fetched and parsed.
-    Ok,
-    /// The server said nothing changed (HTTP 304).
-    NotModified,
-    /// Not fetched or not parsed; see the error.
-    Failed,
-    /// Fetched, but the feed has moved for good (HTTP 301 or 308): update `feeds.toml`.
-    Moved,
-    /// The feed is gone for good (HTTP 410); it is no longer fetched.
-    Gone,
-}
-
-impl Status {
-    /// The name used in `health.json` and the archive.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::NotModified => "not_modified",
-            Status::Failed => "failed",
-            Status::Moved => "moved",
-            Status::Gone => "gone",
-        }
-    }
-
-    fn parse(text: &str) -> Status {
-        match text {
-            "ok" => Status::Ok,
-            "not_modified" => Status::NotModified,
-            "moved" => Status::Moved,
-            "gone" => Status::Gone,
-            _ => Status::Failed,
-        }
-    }
-}
-
-/// What the archive knows about one feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedState {
-    /// The `ETag` of the last full response.
-    pub etag: Option<String>,
-    /// The `Last-Modified` of the last full response.
-    pub last_modified: Option<String>,
-    /// Where the feed was really found: after redirects or autodiscovery.
-    pub final_url: Option<String>,
-    /// The last attempt's outcome.
-    pub status: Status,
-    /// Why the last attempt failed.
-    pub error: Option<String>,
-    /// When the feed was last tried.
-    pub last_attempt: Option<DateTime<Utc>>,
-    /// When the feed was last fetched or found unchanged.
-    pub last_success: Option<DateTime<Utc>>,
-    /// When the feed was first fetched: entries that came then are its back catalogue.
-    pub first_fetched: Option<DateTime<Utc>>,
-    /// The server asked not to be asked again before this.
-    pub retry_after: Option<DateTime<Utc>>,
-}
-
-/// An entry on its way into the archive: a post whose `published` is settled here, because
-/// an entry without a date, or dated in the future, takes the time it was first seen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Incoming {
-    /// The post, with its source set to its feed.
-    pub post: Post,
-    /// The date the feed gave, if any.
-    pub date: Option<DateTime<FixedOffset>>,
-}
 
 /// What happened to one feed in this build.
 #[derive(Debug, Clone)]
@@ -129,6 +35,9 @@ pub enum Update {
         final_url: String,
         /// It answered from a new address for good.
         moved: bool,
+        /// An address the feed will be known by from now on: where it moved for good, or the
+        /// feed a page led to.
+        alias: Option<String>,
         /// Its entries.
         entries: Vec<Incoming>,
     },
@@ -138,6 +47,8 @@ pub enum Update {
         final_url: String,
         /// It answered from a new address for good.
         moved: bool,
+        /// As for [`Update::Fetched`].
+        alias: Option<String>,
     },
     /// It could not be fetched or parsed.
     Failed {
@@ -153,7 +64,7 @@ pub enum Update {
 /// An archived entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {
-    /// The post.
+    /// The post; its source is its feed's key.
     pub post: Post,
     /// It came with its feed's first fetch, as part of the back catalogue.
     pub backlog: bool,
@@ -188,6 +99,14 @@ pub enum ArchiveError {
         /// Why.
         message: String,
     },
+    /// The archive's tables are newer than this roundup knows.
+    #[error("archive {}: written by a newer roundup (tables version {found}, this roundup knows {})", .path.display(), schema::VERSION)]
+    Newer {
+        /// The archive file.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+    },
 }
 
 /// The open archive.
@@ -198,7 +117,7 @@ pub struct Archive {
 }
 
 impl Archive {
-    /// Opens (creating if need be) the archive in folder `dir`.
+    /// Opens (creating if need be) the archive in folder `dir`, bringing older tables up to date.
     pub fn open(dir: &Path) -> Result<Archive, ArchiveError> {
         std::fs::create_dir_all(dir).map_err(|source| ArchiveError::Folder {
             path: dir.to_path_buf(),
@@ -209,12 +128,19 @@ impl Archive {
             path: path.clone(),
             source,
         })?;
-        let archive = Archive { conn, path };
-        archive.prepare().map_err(|e| archive.error(e))?;
+        let mut archive = Archive { conn, path };
+        let version = archive.prepare().map_err(|e| archive.error(e))?;
+        if version > schema::VERSION {
+            return Err(ArchiveError::Newer {
+                path: archive.path,
+                found: version,
+            });
+        }
         Ok(archive)
     }
 
-    fn prepare(&self) -> rusqlite::Result<()> {
+    /// Sets the connection up and migrates; returns the version found.
+    fn prepare(&mut self) -> rusqlite::Result<i64> {
         // WAL keeps readers working during a write; with synchronous=NORMAL a power cut can lose
         // the last transaction but never corrupt the file.
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -223,12 +149,12 @@ impl Archive {
         let version: i64 = self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version < SCHEMA_VERSION {
-            self.conn.execute_batch(SCHEMA)?;
-            self.conn
-                .pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        if version < schema::VERSION {
+            let tx = self.conn.transaction()?;
+            schema::migrate(&tx, version)?;
+            tx.commit()?;
         }
-        Ok(())
+        Ok(version)
     }
 
     fn error(&self, source: rusqlite::Error) -> ArchiveError {
@@ -238,16 +164,28 @@ impl Archive {
         }
     }
 
-    /// Every feed's state, by its configured URL.
-    pub fn states(&self) -> Result<HashMap<String, FeedState>, ArchiveError> {
-        let read = || -> rusqlite::Result<HashMap<String, FeedState>> {
+    /// The archive key of each of `feeds`, in order: the feed it was before if the archive knows
+    /// it by an address or its name, else a new one. Records names and addresses as they are.
+    pub fn resolve(&mut self, feeds: &[FeedConfig]) -> Result<Vec<FeedKey>, ArchiveError> {
+        let result = (|| {
+            let tx = self.conn.transaction()?;
+            let keys = identity::resolve(&tx, feeds)?;
+            tx.commit()?;
+            Ok(keys)
+        })();
+        result.map_err(|e| self.error(e))
+    }
+
+    /// Every feed's state, by key.
+    pub fn states(&self) -> Result<HashMap<FeedKey, FeedState>, ArchiveError> {
+        let read = || -> rusqlite::Result<HashMap<FeedKey, FeedState>> {
             let mut stmt = self.conn.prepare(
-                "SELECT url, etag, last_modified, final_url, status, error, last_attempt,
+                "SELECT key, etag, last_modified, final_url, status, error, last_attempt,
                         last_success, first_fetched, retry_after FROM feeds",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
+                    FeedKey(r.get(0)?),
                     FeedState {
                         etag: r.get(1)?,
                         last_modified: r.get(2)?,
@@ -267,12 +205,14 @@ impl Archive {
     }
 
     /// How many entries each feed has in the archive.
-    pub fn counts(&self) -> Result<HashMap<String, usize>, ArchiveError> {
-        let read = || -> rusqlite::Result<HashMap<String, usize>> {
+    pub fn counts(&self) -> Result<HashMap<FeedKey, usize>, ArchiveError> {
+        let read = || -> rusqlite::Result<HashMap<FeedKey, usize>> {
             let mut stmt = self
                 .conn
-                .prepare("SELECT feed_url, count(*) FROM entries GROUP BY feed_url")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+                .prepare("SELECT feed_key, count(*) FROM entries GROUP BY feed_key")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((FeedKey(r.get(0)?), r.get::<_, i64>(1)? as usize))
+            })?;
             rows.collect()
         };
         read().map_err(|e| self.error(e))
@@ -283,13 +223,13 @@ impl Archive {
     pub fn record(
         &mut self,
         now: DateTime<Utc>,
-        updates: Vec<(String, Update)>,
-    ) -> Result<HashMap<String, usize>, ArchiveError> {
-        let result = (|| -> rusqlite::Result<HashMap<String, usize>> {
+        updates: Vec<(FeedKey, Update)>,
+    ) -> Result<HashMap<FeedKey, usize>, ArchiveError> {
+        let result = (|| -> rusqlite::Result<HashMap<FeedKey, usize>> {
             let tx = self.conn.transaction()?;
             let mut new = HashMap::new();
             for (feed, update) in updates {
-                let added = record_one(&tx, now, &feed, update)?;
+                let added = record_one(&tx, now, &feed.0, update)?;
                 new.insert(feed, added);
             }
             tx.commit()?;
@@ -302,7 +242,7 @@ impl Archive {
     pub fn entries(&self) -> Result<Vec<Stored>, ArchiveError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT feed_url, post, backlog FROM entries ORDER BY feed_url, id")
+            .prepare("SELECT feed_key, post, backlog FROM entries ORDER BY feed_key, id")
             .map_err(|e| self.error(e))?;
         let rows = stmt
             .query_map([], |r| {
@@ -316,11 +256,13 @@ impl Archive {
         let mut stored = Vec::new();
         for row in rows {
             let (feed, json, backlog) = row.map_err(|e| self.error(e))?;
-            let post: Post = serde_json::from_str(&json).map_err(|e| ArchiveError::Decode {
+            let mut post: Post = serde_json::from_str(&json).map_err(|e| ArchiveError::Decode {
                 path: self.path.clone(),
                 feed: feed.clone(),
                 message: e.to_string(),
             })?;
+            // The row says which feed holds the entry, whatever the stored copy says.
+            post.source = Source::Feed(FeedKey(feed));
             stored.push(Stored { post, backlog });
         }
         Ok(stored)
@@ -334,7 +276,7 @@ fn record_one(
     update: Update,
 ) -> rusqlite::Result<usize> {
     tx.execute(
-        "INSERT INTO feeds (url, status) VALUES (?1, 'failed') ON CONFLICT(url) DO NOTHING",
+        "INSERT INTO feeds (key, status) VALUES (?1, 'failed') ON CONFLICT(key) DO NOTHING",
         params![feed],
     )?;
     match update {
@@ -343,11 +285,12 @@ fn record_one(
             last_modified,
             final_url,
             moved,
+            alias,
             entries,
         } => {
             let first_fetched: Option<DateTime<Utc>> = tx
                 .query_row(
-                    "SELECT first_fetched FROM feeds WHERE url = ?1",
+                    "SELECT first_fetched FROM feeds WHERE key = ?1",
                     params![feed],
                     |r| r.get(0),
                 )
@@ -357,9 +300,10 @@ fn record_one(
             tx.execute(
                 "UPDATE feeds SET etag = ?2, last_modified = ?3, final_url = ?4, status = ?5,
                  error = NULL, last_attempt = ?6, last_success = ?6,
-                 first_fetched = coalesce(first_fetched, ?6), retry_after = NULL WHERE url = ?1",
+                 first_fetched = coalesce(first_fetched, ?6), retry_after = NULL WHERE key = ?1",
                 params![feed, etag, last_modified, final_url, status.as_str(), now],
             )?;
+            remember_address(tx, feed, alias.as_deref())?;
             let backlog = first_fetched.is_none();
             let mut added = 0;
             for entry in entries {
@@ -367,7 +311,11 @@ fn record_one(
             }
             Ok(added)
         }
-        Update::NotModified { final_url, moved } => {
+        Update::NotModified {
+            final_url,
+            moved,
+            alias,
+        } => {
             let status = if moved {
                 Status::Moved
             } else {
@@ -375,27 +323,43 @@ fn record_one(
             };
             tx.execute(
                 "UPDATE feeds SET status = ?3, final_url = ?4, error = NULL, last_attempt = ?2,
-                 last_success = ?2, retry_after = NULL WHERE url = ?1",
+                 last_success = ?2, retry_after = NULL WHERE key = ?1",
                 params![feed, now, status.as_str(), final_url],
             )?;
+            remember_address(tx, feed, alias.as_deref())?;
             Ok(0)
         }
         Update::Failed { error, retry_after } => {
             tx.execute(
                 "UPDATE feeds SET status = 'failed', error = ?2, last_attempt = ?3,
-                 retry_after = ?4 WHERE url = ?1",
+                 retry_after = ?4 WHERE key = ?1",
                 params![feed, error, now, retry_after],
             )?;
             Ok(0)
         }
         Update::Gone => {
             tx.execute(
-                "UPDATE feeds SET status = 'gone', error = NULL, last_attempt = ?2 WHERE url = ?1",
+                "UPDATE feeds SET status = 'gone', error = NULL, last_attempt = ?2 WHERE key = ?1",
                 params![feed, now],
             )?;
             Ok(0)
         }
     }
+}
+
+/// Files `url` as an address of `feed`, unless another feed already answers to it.
+fn remember_address(
+    tx: &rusqlite::Transaction<'_>,
+    feed: &str,
+    url: Option<&str>,
+) -> rusqlite::Result<()> {
+    if let Some(url) = url {
+        tx.execute(
+            "INSERT OR IGNORE INTO feed_urls (url, key) VALUES (?1, ?2)",
+            params![url, feed],
+        )?;
+    }
+    Ok(())
 }
 
 /// Inserts or updates one entry; true if it is new.
@@ -407,10 +371,10 @@ fn store_entry(
     backlog: bool,
 ) -> rusqlite::Result<bool> {
     let mut post = entry.post;
-    post.source = Source::Feed(feed.to_string());
+    post.source = Source::Feed(FeedKey(feed.to_string()));
     let existing: Option<(DateTime<Utc>, String)> = tx
         .query_row(
-            "SELECT first_seen, post FROM entries WHERE feed_url = ?1 AND id = ?2",
+            "SELECT first_seen, post FROM entries WHERE feed_key = ?1 AND id = ?2",
             params![feed, post.id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -422,14 +386,14 @@ fn store_entry(
         Some((_, old)) if old == json => Ok(false),
         Some(_) => {
             tx.execute(
-                "UPDATE entries SET post = ?3, last_seen = ?4 WHERE feed_url = ?1 AND id = ?2",
+                "UPDATE entries SET post = ?3, last_seen = ?4 WHERE feed_key = ?1 AND id = ?2",
                 params![feed, post.id, json, now],
             )?;
             Ok(false)
         }
         None => {
             tx.execute(
-                "INSERT INTO entries (feed_url, id, first_seen, last_seen, backlog, post)
+                "INSERT INTO entries (feed_key, id, first_seen, last_seen, backlog, post)
                  VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
                 params![feed, post.id, now, backlog, json],
             )?;
@@ -450,27 +414,10 @@ fn settle_date(
     }
 }
 
-/// The ids of back-catalogue posts kept off the home page: a feed's first fetch shows only its
-/// `keep` newest posts there, so a new blog does not flood the front page.
-pub fn off_home(stored: &[Stored], keep: usize) -> std::collections::HashSet<String> {
-    let mut by_feed: HashMap<&Source, Vec<&Post>> = HashMap::new();
-    for entry in stored.iter().filter(|s| s.backlog) {
-        by_feed
-            .entry(&entry.post.source)
-            .or_default()
-            .push(&entry.post);
-    }
-    let mut off = std::collections::HashSet::new();
-    for posts in by_feed.values_mut() {
-        posts.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
-        off.extend(posts.iter().skip(keep).map(|p| p.id.clone()));
-    }
-    off
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
     use std::path::PathBuf;
 
     fn time(s: &str) -> DateTime<Utc> {
@@ -507,11 +454,28 @@ mod tests {
             last_modified: None,
             final_url: "https://blog.example/feed".to_string(),
             moved: false,
+            alias: None,
             entries,
         }
     }
 
-    const FEED: &str = "https://blog.example/feed";
+    fn key() -> FeedKey {
+        FeedKey("https://blog.example/feed".to_string())
+    }
+
+    fn ids(archive: &Archive) -> Vec<String> {
+        archive
+            .entries()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.post.id)
+            .collect()
+    }
+
+    fn feeds(toml: &str) -> Vec<FeedConfig> {
+        let text = format!("[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n{toml}");
+        Config::parse(&text, Path::new("feeds.toml")).unwrap().feeds
+    }
 
     #[test]
     fn entries_that_leave_their_feed_stay() {
@@ -522,7 +486,7 @@ mod tests {
             .record(
                 day1,
                 vec![(
-                    FEED.into(),
+                    key(),
                     fetched(vec![
                         incoming("a", Some("2025-12-31T10:00:00Z")),
                         incoming("b", None),
@@ -530,25 +494,19 @@ mod tests {
                 )],
             )
             .unwrap();
-        assert_eq!(new[FEED], 2);
+        assert_eq!(new[&key()], 2);
         let new = archive
             .record(
                 time("2026-01-02T00:00:00Z"),
-                vec![(FEED.into(), fetched(vec![incoming("c", None)]))],
+                vec![(key(), fetched(vec![incoming("c", None)]))],
             )
             .unwrap();
-        assert_eq!(new[FEED], 1);
+        assert_eq!(new[&key()], 1);
         drop(archive);
         let archive = Archive::open(dir.path()).unwrap();
-        let ids: Vec<_> = archive
-            .entries()
-            .unwrap()
-            .into_iter()
-            .map(|s| s.post.id)
-            .collect();
-        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(ids(&archive), ["a", "b", "c"]);
         assert_eq!(
-            archive.states().unwrap()[FEED].etag.as_deref(),
+            archive.states().unwrap()[&key()].etag.as_deref(),
             Some("\"v1\"")
         );
     }
@@ -565,12 +523,12 @@ mod tests {
             ]
         };
         archive
-            .record(seen, vec![(FEED.into(), fetched(entries()))])
+            .record(seen, vec![(key(), fetched(entries()))])
             .unwrap();
         archive
             .record(
                 time("2026-02-01T00:00:00Z"),
-                vec![(FEED.into(), fetched(entries()))],
+                vec![(key(), fetched(entries()))],
             )
             .unwrap();
         for stored in archive.entries().unwrap() {
@@ -582,36 +540,28 @@ mod tests {
     fn only_the_first_fetch_is_back_catalogue() {
         let dir = tempfile::tempdir().unwrap();
         let mut archive = Archive::open(dir.path()).unwrap();
-        let old: Vec<_> = (0..8)
-            .map(|n| {
-                incoming(
-                    &format!("old{n}"),
-                    Some(&format!("2025-01-0{}T00:00:00Z", n + 1)),
-                )
-            })
-            .collect();
         archive
             .record(
                 time("2026-01-01T00:00:00Z"),
-                vec![(FEED.into(), fetched(old))],
+                vec![(key(), fetched(vec![incoming("old", None)]))],
             )
             .unwrap();
         archive
             .record(
                 time("2026-01-02T00:00:00Z"),
-                vec![(
-                    FEED.into(),
-                    fetched(vec![incoming("fresh", Some("2026-01-02T00:00:00Z"))]),
-                )],
+                vec![(key(), fetched(vec![incoming("fresh", None)]))],
             )
             .unwrap();
-        let stored = archive.entries().unwrap();
-        let off = off_home(&stored, 5);
-        assert_eq!(off.len(), 3);
-        for id in ["old0", "old1", "old2"] {
-            assert!(off.contains(id), "{id}");
-        }
-        assert!(!off.contains("fresh"));
+        let backlog: Vec<(String, bool)> = archive
+            .entries()
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.post.id, s.backlog))
+            .collect();
+        assert_eq!(
+            backlog,
+            [("fresh".to_string(), false), ("old".to_string(), true)]
+        );
     }
 
     #[test]
@@ -621,14 +571,14 @@ mod tests {
         archive
             .record(
                 time("2026-01-01T00:00:00Z"),
-                vec![(FEED.into(), fetched(vec![incoming("a", None)]))],
+                vec![(key(), fetched(vec![incoming("a", None)]))],
             )
             .unwrap();
         archive
             .record(
                 time("2026-01-02T00:00:00Z"),
                 vec![(
-                    FEED.into(),
+                    key(),
                     Update::Failed {
                         error: "timed out".into(),
                         retry_after: None,
@@ -636,11 +586,105 @@ mod tests {
                 )],
             )
             .unwrap();
-        let state = &archive.states().unwrap()[FEED];
+        let state = &archive.states().unwrap()[&key()];
         assert_eq!(state.status, Status::Failed);
         assert_eq!(state.error.as_deref(), Some("timed out"));
         assert_eq!(state.last_success, Some(time("2026-01-01T00:00:00Z")));
         assert_eq!(archive.entries().unwrap().len(), 1);
-        assert_eq!(archive.counts().unwrap()[FEED], 1);
+        assert_eq!(archive.counts().unwrap()[&key()], 1);
+    }
+
+    #[test]
+    fn a_feed_keeps_its_key_when_it_moves_and_its_url_is_edited() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut archive = Archive::open(dir.path()).unwrap();
+        let old = feeds("[[feeds]]\nname = \"Blog\"\nurl = \"https://blog.example/old.xml\"\n");
+        let [first] = <[FeedKey; 1]>::try_from(archive.resolve(&old).unwrap()).unwrap();
+        // The feed answers from /new.xml for good.
+        archive
+            .record(
+                time("2026-01-01T00:00:00Z"),
+                vec![(
+                    first.clone(),
+                    Update::NotModified {
+                        final_url: "https://blog.example/new.xml".into(),
+                        moved: true,
+                        alias: Some("https://blog.example/new.xml".into()),
+                    },
+                )],
+            )
+            .unwrap();
+        // Its owner edits the address, and renames the blog in the same edit.
+        let moved =
+            feeds("[[feeds]]\nname = \"The Blog\"\nurl = \"https://blog.example/new.xml\"\n");
+        assert_eq!(archive.resolve(&moved).unwrap()[0], first);
+        // An address edited by hand, with no redirect seen, keeps the blog by its name.
+        let edited =
+            feeds("[[feeds]]\nname = \"The Blog\"\nurl = \"https://feeds.example/blog\"\n");
+        assert_eq!(archive.resolve(&edited).unwrap()[0], first);
+        // Another blog is another feed.
+        let two = feeds(
+            "[[feeds]]\nname = \"The Blog\"\nurl = \"https://feeds.example/blog\"\n\
+             [[feeds]]\nname = \"Other\"\nurl = \"https://blog.example/old.xml\"\n",
+        );
+        let keys = archive.resolve(&two).unwrap();
+        assert_eq!(keys[0], first);
+        assert_ne!(keys[1], first);
+    }
+
+    #[test]
+    fn an_archive_of_version_1_split_by_a_move_is_joined() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE feeds (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,
+                final_url TEXT, status TEXT NOT NULL, error TEXT, last_attempt TEXT,
+                last_success TEXT, first_fetched TEXT, retry_after TEXT);
+             CREATE TABLE entries (feed_url TEXT NOT NULL, id TEXT NOT NULL,
+                first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, backlog INTEGER NOT NULL,
+                post TEXT NOT NULL, PRIMARY KEY (feed_url, id));
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        let post = |id: &str| serde_json::to_string(&incoming(id, None).post).unwrap();
+        let (old, new) = (
+            "https://blog.example/old.xml",
+            "https://blog.example/new.xml",
+        );
+        conn.execute(
+            "INSERT INTO feeds (url, final_url, status, etag) VALUES (?1, ?2, 'moved', 'a')",
+            params![old, new],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO feeds (url, final_url, status, etag) VALUES (?1, ?1, 'ok', 'b')",
+            params![new],
+        )
+        .unwrap();
+        for (feed, id) in [
+            (old, "first"),
+            (old, "second"),
+            (new, "second"),
+            (new, "third"),
+        ] {
+            conn.execute(
+                "INSERT INTO entries VALUES (?1, ?2, '2026-01-01T00:00:00Z',
+                 '2026-01-01T00:00:00Z', 0, ?3)",
+                params![feed, id, post(id)],
+            )
+            .unwrap();
+        }
+        drop(conn);
+        let mut archive = Archive::open(dir.path()).unwrap();
+        assert_eq!(ids(&archive), ["first", "second", "third"]);
+        let configured = feeds(&format!("[[feeds]]\nname = \"Blog\"\nurl = \"{new}\"\n"));
+        let keys = archive.resolve(&configured).unwrap();
+        assert_eq!(keys, [FeedKey(old.to_string())]);
+        assert_eq!(archive.counts().unwrap()[&keys[0]], 3);
+        assert_eq!(
+            archive.states().unwrap()[&keys[0]].etag.as_deref(),
+            Some("b")
+        );
     }
 }
