@@ -56,6 +56,9 @@ mod tests {
         let config = config::Config::load(&dir).unwrap();
         let posts = content::load(&dir, config.site.timezone).unwrap();
         assert_eq!(posts.len(), 1);
+        // The sample post is about weeknotes, not one of them.
+        assert_eq!(crate::weeknotes::detect_title(&posts[0].title), None);
+        assert!(!posts[0].weeknote);
         assert!(
             run(&dir, Utc::now()).is_err(),
             "a second init must not overwrite"

@@ -173,6 +173,8 @@ pub struct SourceView<'a> {
     pub problem: Option<String>,
     /// When it was last fetched fine, RFC 3339.
     pub last_success: Option<&'a str>,
+    /// When its weeknotes series began, RFC 3339, if it writes one.
+    pub weeknotes_since: Option<String>,
 }
 
 /// An organisation, as the index of organisations lists it.
@@ -284,6 +286,7 @@ impl<'a> Views<'a> {
             healthy: health.status.is_healthy() || health.error.is_none(),
             problem: Some(health.reason()).filter(|r| !r.is_empty()),
             last_success: health.last_success.as_deref(),
+            weeknotes_since: source.weeknotes_since.map(|d| d.to_rfc3339()),
         }
     }
 

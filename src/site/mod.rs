@@ -9,7 +9,7 @@ mod terms;
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, IsoWeek, Utc};
+use chrono::{DateTime, FixedOffset, IsoWeek, Utc};
 use chrono_tz::Tz;
 
 use crate::archive::Stored;
@@ -173,6 +173,9 @@ pub struct SiteSource {
     pub posts: Vec<PostIx>,
     /// Its organisation.
     pub organisation: Option<OrgIx>,
+    /// When its weeknotes series began, when its posts come week after week under one title
+    /// pattern (see [`weeknotes::series`]): its page says "weeknotes series since …".
+    pub weeknotes_since: Option<DateTime<FixedOffset>>,
     /// How it fared in this build.
     pub health: FeedHealth,
 }
@@ -269,6 +272,7 @@ pub fn build(
                 slug,
                 posts: Vec::new(),
                 organisation: None,
+                weeknotes_since: None,
                 health: health.clone(),
             }
         })
@@ -302,8 +306,9 @@ pub fn build(
         if let Some(s) = source {
             sources[s.0].posts.push(PostIx(i));
         }
+        let feed_tags = source.map(|s| config.feeds[s.0].tags.as_slice());
         site_posts.push(SitePost {
-            weeknote: weeknote_of(&post, config.site.timezone),
+            weeknote: weeknote_of(&post, feed_tags.unwrap_or_default(), config.site.timezone),
             full_text: source.is_none_or(|s| !config.feeds[s.0].excerpt_only),
             post,
             path,
@@ -311,6 +316,9 @@ pub fn build(
             categories,
             source,
         });
+    }
+    for source in &mut sources {
+        series(source, &mut site_posts, config.site.timezone);
     }
     let home = (0..site_posts.len())
         .filter(|&i| !off_home.contains(&site_posts[i].post.id))
@@ -332,15 +340,45 @@ pub fn build(
     }
 }
 
-/// A post is a weeknote when its front matter or feed says so, when it is tagged as one, or
-/// when its title reads like one.
-fn weeknote_of(post: &Post, tz: Tz) -> Option<Weeknote> {
+/// A post is a weeknote when its front matter or feed says so, when it or its feed tags it as
+/// one, or when its title reads like one.
+fn weeknote_of(post: &Post, feed_tags: &[String], tz: Tz) -> Option<Weeknote> {
     let detected = weeknotes::detect_title(&post.title);
-    let marked = post.weeknote || post.tags.iter().any(|t| weeknotes::is_weeknote_tag(t));
-    (marked || detected.is_some()).then(|| Weeknote {
+    let marked = post.weeknote
+        || post
+            .tags
+            .iter()
+            .chain(feed_tags)
+            .any(|t| weeknotes::is_weeknote_tag(t));
+    (marked || detected.is_some()).then(|| weeknote(post, tz))
+}
+
+fn weeknote(post: &Post, tz: Tz) -> Weeknote {
+    let detected = weeknotes::detect_title(&post.title);
+    Weeknote {
         number: detected.and_then(|d| d.number),
         week: weeknotes::week_of(post.published, tz, detected),
-    })
+    }
+}
+
+/// A blog whose posts come week after week under one title pattern writes a weeknotes series:
+/// its posts in the series are weeknotes even where one title does not say so.
+fn series(source: &mut SiteSource, posts: &mut [SitePost], tz: Tz) {
+    let titles: Vec<(&str, DateTime<FixedOffset>)> = source
+        .posts
+        .iter()
+        .map(|&p| (posts[p.0].post.title.as_str(), posts[p.0].post.published))
+        .collect();
+    let Some(found) = weeknotes::series(&titles) else {
+        return;
+    };
+    source.weeknotes_since = Some(found.since);
+    for i in found.posts {
+        let post = &mut posts[source.posts[i].0];
+        if post.weeknote.is_none() {
+            post.weeknote = Some(weeknote(&post.post, tz));
+        }
+    }
 }
 
 /// The ids of back-catalogue posts kept off the home page: a feed's first fetch shows only its
@@ -440,6 +478,7 @@ mod tests {
         Post {
             source: Source::Feed(FeedKey("https://one.example/feed".to_string())),
             slug: slugify(title),
+            title: title.to_string(),
             ..post(id, date, &[])
         }
     }
@@ -643,6 +682,56 @@ mod tests {
         // The five newest of the back catalogue, and every post that came later.
         assert_eq!(home, ["fresh", "old8", "old7", "old6", "old5", "old4"]);
         assert_eq!(site.sources[0].posts.len(), 9);
+    }
+
+    #[test]
+    fn a_weekly_series_makes_its_posts_weeknotes_even_when_a_title_does_not_say() {
+        let titles = [
+            "Week 461",
+            "Week 462",
+            "Week 463: budget season",
+            "Week 464",
+            "Week 465",
+        ];
+        let posts = titles
+            .iter()
+            .enumerate()
+            .map(|(n, title)| {
+                let day = DateTime::parse_from_rfc3339("2026-03-06T17:00:00Z").unwrap()
+                    + chrono::Duration::weeks(n as i64);
+                remote(&format!("w{n}"), title, &day.to_rfc3339())
+            })
+            .chain([remote("other", "A talk we gave", "2026-03-10T12:00:00Z")])
+            .collect();
+        let site = make(&config(""), posts);
+        let source = &site.sources[0];
+        assert_eq!(
+            source.weeknotes_since.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2026-03-06T17:00:00+00:00")
+        );
+        for post in &site.posts {
+            assert_eq!(
+                post.weeknote.is_some(),
+                post.post.id != "other",
+                "{}",
+                post.post.title
+            );
+        }
+    }
+
+    #[test]
+    fn a_feeds_weeknotes_tag_makes_its_posts_weeknotes() {
+        let config = config("");
+        // The test feed is configured with the tag "Feed Tag"; this one says weeknotes.
+        let mut tagged = config.clone();
+        tagged.feeds[0].tags = vec!["Weeknotes".into()];
+        let post = remote("r", "A tough week", "2026-01-05T10:00:00Z");
+        assert!(
+            make(&config, vec![post.clone()]).posts[0]
+                .weeknote
+                .is_none()
+        );
+        assert!(make(&tagged, vec![post]).posts[0].weeknote.is_some());
     }
 
     #[test]
