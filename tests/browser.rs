@@ -1,8 +1,9 @@
 //! What a reader does in a page, in a real browser: Debian's Chromium, headless, driven by
 //! playwright-core (tests/browser/browser.mjs), against a built site served on 127.0.0.1.
 //!
-//! Needs `apt-get install chromium` and `npm ci --prefix tests/browser`; without them these
-//! tests skip, unless ROUNDUP_REQUIRE_EXTERNAL=1 (as in CI) makes that a failure.
+//! Needs `apt-get install chromium` and `npm ci --prefix tests/browser`, so every test here is
+//! `#[ignore]`d: `cargo test -- --ignored` runs them (`.ci/run` does, after installing both),
+//! and then a missing tool is a failure that says what to install.
 
 mod common;
 
@@ -11,14 +12,14 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::server::{Reply, Server, serve_dir};
-use common::{TestSite, external_available};
+use common::{TestSite, require_tool};
 use roundup::cmd::build;
 use serde_json::Value;
 
-fn browser_ready() -> bool {
+fn browser_ready() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    external_available(
+    require_tool(
         Path::new(&chromium).exists() && here.join("node_modules/playwright-core").exists(),
         "Chromium and playwright-core (apt-get install chromium; npm ci --prefix tests/browser)",
     )
@@ -103,10 +104,9 @@ fn served_site(base_path: &str) -> (TestSite, Server, Server) {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn search_finds_the_one_post_that_has_a_word() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     let (_site, server, _feeds) = served_site("/");
     let result = browser(
         "search",
@@ -131,10 +131,9 @@ fn search_finds_the_one_post_that_has_a_word() {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn a_filter_narrows_the_results() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     let (_site, server, _feeds) = served_site("/");
     let result = browser(
         "search",
@@ -158,10 +157,9 @@ fn a_filter_narrows_the_results() {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn under_a_subpath_search_finds_its_index_and_links_its_results() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     let (_site, server, _feeds) = served_site("/weeknotes/");
     let result = browser(
         "search",
@@ -202,10 +200,9 @@ fn assert_axe_finds_nothing(server: &Server, pages: &[&str]) {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn axe_finds_no_wcag_22_aa_violations() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     let (_site, server, _feeds) = served_site("/");
     let pages = [
         "/",
@@ -225,10 +222,9 @@ fn axe_finds_no_wcag_22_aa_violations() {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn the_skip_link_comes_first_shows_focus_and_moves_to_the_content() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     let (_site, server, _feeds) = served_site("/");
     let result = browser(
         "keyboard",
@@ -249,10 +245,9 @@ fn the_skip_link_comes_first_shows_focus_and_moves_to_the_content() {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn the_home_page_fits_a_phone_and_a_desktop() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     let (_site, server, _feeds) = served_site("/");
     let dir = screenshot_dir();
     let shots = browser(
@@ -273,10 +268,9 @@ fn screenshot_dir() -> PathBuf {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn no_feed_payload_runs_script_in_a_reader_s_browser() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     // One blog whose feed carries every payload of both XSS suites as a post.
     let payloads = common::xss_payloads();
     let items: Vec<Value> = payloads
@@ -366,10 +360,9 @@ fn example_site() -> (tempfile::TempDir, Server) {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn axe_finds_nothing_on_the_example_site() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     let (_out, server) = example_site();
     let pages = [
         "/",
@@ -391,10 +384,9 @@ fn axe_finds_nothing_on_the_example_site() {
 }
 
 #[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
 fn search_works_on_the_example_site() {
-    if !browser_ready() {
-        return;
-    }
+    browser_ready();
     let (_out, server) = example_site();
     let result = browser(
         "search",

@@ -45,7 +45,7 @@ pub(super) struct Syndication {
 
 impl Syndication {
     /// Links to its three files.
-    pub fn links(&self, links: &Links) -> Vec<FeedLink> {
+    pub(super) fn links(&self, links: &Links) -> Vec<FeedLink> {
         [
             (ATOM, "application/atom+xml", "Atom"),
             (RSS, "application/rss+xml", "RSS"),
@@ -62,7 +62,12 @@ impl Syndication {
     }
 
     /// Its three files: path and bytes.
-    pub fn files(&self, site: &Site, config: &Config, links: &Links) -> [(String, Vec<u8>); 3] {
+    pub(super) fn files(
+        &self,
+        site: &Site,
+        config: &Config,
+        links: &Links,
+    ) -> [(String, Vec<u8>); 3] {
         let doc = self.doc(site, config, links);
         [
             (paths::file_in(&self.dir, ATOM), super::feeds::atom(&doc)),

@@ -140,23 +140,15 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Whether tests that need a tool outside Rust (Python's feedparser, Chromium) must run: CI sets
-/// `ROUNDUP_REQUIRE_EXTERNAL=1`, so there a missing tool fails the test instead of skipping it.
-pub fn require_external() -> bool {
-    std::env::var("ROUNDUP_REQUIRE_EXTERNAL").is_ok_and(|v| v == "1")
-}
-
-/// Skips (returns false) or fails when `what` is missing, as [`require_external`] decides.
-pub fn external_available(available: bool, what: &str) -> bool {
-    if available {
-        return true;
-    }
+/// Fails, naming the tool and how to install it, when a test that needs a tool outside Rust
+/// (Python's feedparser, Chromium) is run without it. Those tests are `#[ignore]`d, so a plain
+/// `cargo test` lists them as ignored; `.ci/run` installs the tools and runs them with
+/// `cargo test -- --ignored`.
+pub fn require_tool(available: bool, what: &str) {
     assert!(
-        !require_external(),
-        "{what} is required (ROUNDUP_REQUIRE_EXTERNAL=1) but missing"
+        available,
+        "{what} is not installed: .ci/run installs it (see the README's Tests section)"
     );
-    eprintln!("SKIPPED: {what} is not installed; .ci/run installs it");
-    false
 }
 
 /// A plain HTTP/1.1 GET, for talking to `roundup serve` without an async runtime: the status
