@@ -102,15 +102,6 @@ pub fn run(
         error: Arc::new(Mutex::new(None)),
         reload: broadcast::channel(16).0,
     };
-    rebuild(&build, runtime, progress, &shared, report);
-    build.offline = true;
-
-    let app = Router::new()
-        .route(EVENTS, get(events))
-        .fallback(get(page))
-        .with_state(shared.clone());
-    report(ServeEvent::Listening(local));
-
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
     let watch = |path: &Path| {
         let path = path.to_path_buf();
@@ -128,6 +119,15 @@ pub fn run(
         build.root.join(&config.archive.dir),
         settings.build.output.clone(),
     ];
+    // Watching starts before the first build, so an edit made while it runs, or just after
+    // the address is printed, is never missed.
+    rebuild(&build, runtime, progress, &shared, report);
+    build.offline = true;
+    let app = Router::new()
+        .route(EVENTS, get(events))
+        .fallback(get(page))
+        .with_state(shared.clone());
+    report(ServeEvent::Listening(local));
     std::thread::scope(|scope| {
         scope.spawn(|| {
             for result in rx {
