@@ -27,3 +27,4 @@ pub mod site;
 pub mod slug;
 pub mod urls;
 pub mod weeknotes;
+pub mod xml;

@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use quick_xml::events::{BytesDecl, Event};
-use quick_xml::{Reader, Writer};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use crate::xml::{self, Xml};
 
 /// A feed as OPML carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,38 +55,31 @@ pub fn write(title: &str, feeds: &[OpmlFeed]) -> Vec<u8> {
                 .then_with(|| a.xml_url.cmp(&b.xml_url))
         });
     }
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let outline = |w: &mut Writer<Vec<u8>>, feed: &OpmlFeed| -> std::io::Result<()> {
-        let mut element = w.create_element("outline").with_attributes([
+    let outline = |w: &mut Xml, feed: &OpmlFeed| -> std::io::Result<()> {
+        let mut attrs = vec![
             ("type", "rss"),
             ("text", feed.name.as_str()),
             ("title", feed.name.as_str()),
             ("xmlUrl", feed.xml_url.as_str()),
-        ]);
+        ];
         if let Some(html) = &feed.html_url {
-            element = element.with_attribute(("htmlUrl", html.as_str()));
+            attrs.push(("htmlUrl", html.as_str()));
         }
-        element.write_empty()?;
-        Ok(())
+        xml::empty(w, "outline", &attrs)
     };
-    let result: std::io::Result<()> = (|| {
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    xml::document(2, |w| {
         w.create_element("opml")
             .with_attribute(("version", "2.0"))
             .write_inner_content(|w| {
                 w.create_element("head").write_inner_content(|w| {
-                    w.create_element("title")
-                        .write_text_content(quick_xml::events::BytesText::new(title))?;
-                    w.create_element("docs").write_text_content(
-                        quick_xml::events::BytesText::new("http://opml.org/spec2.opml"),
-                    )?;
-                    Ok(())
+                    xml::text(w, "title", title)?;
+                    xml::text(w, "docs", "http://opml.org/spec2.opml")
                 })?;
                 w.create_element("body").write_inner_content(|w| {
                     for (organisation, feeds) in groups.iter().filter(|(o, _)| o.is_some()) {
-                        let name = organisation.unwrap_or_default();
+                        let name = xml::xml_safe(organisation.unwrap_or_default());
                         w.create_element("outline")
-                            .with_attributes([("text", name), ("title", name)])
+                            .with_attributes([("text", name.as_ref()), ("title", name.as_ref())])
                             .write_inner_content(|w| {
                                 for feed in feeds {
                                     outline(w, feed)?;
@@ -100,11 +95,7 @@ pub fn write(title: &str, feeds: &[OpmlFeed]) -> Vec<u8> {
                 Ok(())
             })?;
         Ok(())
-    })();
-    result.expect("writing XML to memory cannot fail");
-    let mut bytes = w.into_inner();
-    bytes.push(b'\n');
-    bytes
+    })
 }
 
 /// Reads every feed of an OPML document, at any depth; an outline without a feed that holds

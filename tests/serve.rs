@@ -130,7 +130,11 @@ fn an_idle_server_does_not_rebuild_and_names_what_changed() {
         );
     }
     let changes = changes();
-    assert_eq!(changes.len(), 2, "one rebuild per edit, none of its own: {changes:?}");
+    assert_eq!(
+        changes.len(),
+        2,
+        "one rebuild per edit, none of its own: {changes:?}"
+    );
     assert!(changes[0].contains("first.md") && changes[1].contains("second.md"));
     assert!(
         changes.iter().all(|c| !c.contains("feeds.toml")),

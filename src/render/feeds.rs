@@ -8,9 +8,10 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, FixedOffset};
-use quick_xml::Writer;
-use quick_xml::events::{BytesCData, BytesDecl, BytesText, Event};
+use quick_xml::events::BytesText;
 use serde::Serialize;
+
+use crate::xml::{Xml, cdata, document, empty, text, xml_safe};
 
 /// One feed to write, in any format.
 #[derive(Debug, Clone)]
@@ -79,55 +80,6 @@ impl FeedDoc {
     }
 }
 
-/// Characters XML 1.0 does not allow, which feeds sometimes carry, are dropped.
-fn xml_safe(text: &str) -> Cow<'_, str> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-    };
-    // A byte scan first, as almost every text is clean: only control bytes and the lead byte
-    // of U+FFFE and U+FFFF (0xEF) can begin a character that is not allowed.
-    let suspect = text
-        .bytes()
-        .any(|b| (b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
-    if !suspect || text.chars().all(allowed) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.chars().filter(|c| allowed(*c)).collect())
-    }
-}
-
-type Xml = Writer<Vec<u8>>;
-
-fn text(w: &mut Xml, name: &str, value: &str) -> std::io::Result<()> {
-    w.create_element(name)
-        .write_text_content(BytesText::new(&xml_safe(value)))?;
-    Ok(())
-}
-
-/// HTML in a CDATA section, split where it contains `]]>` itself.
-fn cdata(w: &mut Xml, name: &str, attrs: &[(&str, &str)], html: &str) -> std::io::Result<()> {
-    let html = xml_safe(html);
-    w.create_element(name)
-        .with_attributes(attrs.iter().copied())
-        .write_inner_content(|w| {
-            for (i, part) in html.split("]]>").enumerate() {
-                if i > 0 {
-                    w.write_event(Event::CData(BytesCData::new("]]")))?;
-                    w.write_event(Event::CData(BytesCData::new(">")))?;
-                }
-                w.write_event(Event::CData(BytesCData::new(part)))?;
-            }
-            Ok(())
-        })?;
-    Ok(())
-}
-
-fn finish(w: Xml) -> Vec<u8> {
-    let mut bytes = w.into_inner();
-    bytes.push(b'\n');
-    bytes
-}
-
 /// Whether `id` can be an Atom id: an absolute IRI with a scheme.
 fn is_iri(id: &str) -> bool {
     url::Url::parse(id).is_ok() && !id.chars().any(char::is_whitespace)
@@ -145,9 +97,7 @@ fn atom_id(item: &FeedItem) -> Cow<'_, str> {
 
 /// Atom 1.0 (RFC 4287).
 pub(super) fn atom(doc: &FeedDoc) -> Vec<u8> {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
-    let result: std::io::Result<()> = (|| {
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    document(1, |w| {
         w.create_element("feed")
             .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
             .with_attribute(("xml:lang", doc.language.as_str()))
@@ -157,20 +107,24 @@ pub(super) fn atom(doc: &FeedDoc) -> Vec<u8> {
                     text(w, "subtitle", &doc.description)?;
                 }
                 let self_url = format!("{}{ATOM}", doc.dir_url);
-                w.create_element("link")
-                    .with_attributes([
+                empty(
+                    w,
+                    "link",
+                    &[
                         ("rel", "self"),
                         ("type", "application/atom+xml"),
                         ("href", self_url.as_str()),
-                    ])
-                    .write_empty()?;
-                w.create_element("link")
-                    .with_attributes([
+                    ],
+                )?;
+                empty(
+                    w,
+                    "link",
+                    &[
                         ("rel", "alternate"),
                         ("type", "text/html"),
                         ("href", doc.page_url.as_str()),
-                    ])
-                    .write_empty()?;
+                    ],
+                )?;
                 text(w, "id", &doc.page_url)?;
                 text(w, "updated", &doc.updated().to_rfc3339())?;
                 w.create_element("author")
@@ -182,29 +136,31 @@ pub(super) fn atom(doc: &FeedDoc) -> Vec<u8> {
                 Ok(())
             })?;
         Ok(())
-    })();
-    result.expect("writing XML to memory cannot fail");
-    finish(w)
+    })
 }
 
 fn atom_entry(w: &mut Xml, item: &FeedItem) -> std::io::Result<()> {
     w.create_element("entry").write_inner_content(|w| {
         text(w, "title", &item.title)?;
-        w.create_element("link")
-            .with_attributes([
+        empty(
+            w,
+            "link",
+            &[
                 ("rel", "alternate"),
                 ("type", "text/html"),
                 ("href", item.link.as_str()),
-            ])
-            .write_empty()?;
+            ],
+        )?;
         if item.external_url.is_some() {
-            w.create_element("link")
-                .with_attributes([
+            empty(
+                w,
+                "link",
+                &[
                     ("rel", "related"),
                     ("type", "text/html"),
                     ("href", item.page_url.as_str()),
-                ])
-                .write_empty()?;
+                ],
+            )?;
         }
         text(w, "id", &atom_id(item))?;
         text(w, "published", &item.published.to_rfc3339())?;
@@ -244,13 +200,15 @@ fn atom_entry(w: &mut Xml, item: &FeedItem) -> std::io::Result<()> {
                     .with_attributes([("rel", "self"), ("href", feed_url.as_str())])
                     .write_empty()?;
                 if let Some(homepage) = homepage {
-                    w.create_element("link")
-                        .with_attributes([
+                    empty(
+                        w,
+                        "link",
+                        &[
                             ("rel", "alternate"),
                             ("type", "text/html"),
                             ("href", homepage.as_str()),
-                        ])
-                        .write_empty()?;
+                        ],
+                    )?;
                 }
                 Ok(())
             })?;
@@ -262,9 +220,7 @@ fn atom_entry(w: &mut Xml, item: &FeedItem) -> std::io::Result<()> {
 
 /// RSS 2.0.
 pub(super) fn rss(doc: &FeedDoc) -> Vec<u8> {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
-    let result: std::io::Result<()> = (|| {
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    document(1, |w| {
         w.create_element("rss")
             .with_attributes([
                 ("version", "2.0"),
@@ -286,13 +242,15 @@ pub(super) fn rss(doc: &FeedDoc) -> Vec<u8> {
                     )?;
                     text(w, "language", &doc.language.to_ascii_lowercase())?;
                     let self_url = format!("{}{RSS}", doc.dir_url);
-                    w.create_element("atom:link")
-                        .with_attributes([
+                    empty(
+                        w,
+                        "atom:link",
+                        &[
                             ("href", self_url.as_str()),
                             ("rel", "self"),
                             ("type", "application/rss+xml"),
-                        ])
-                        .write_empty()?;
+                        ],
+                    )?;
                     text(w, "lastBuildDate", &doc.updated().to_rfc2822())?;
                     text(w, "generator", GENERATOR)?;
                     for item in &doc.items {
@@ -303,9 +261,7 @@ pub(super) fn rss(doc: &FeedDoc) -> Vec<u8> {
                 Ok(())
             })?;
         Ok(())
-    })();
-    result.expect("writing XML to memory cannot fail");
-    finish(w)
+    })
 }
 
 fn rss_item(w: &mut Xml, item: &FeedItem) -> std::io::Result<()> {

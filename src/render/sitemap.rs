@@ -1,10 +1,8 @@
 //! `sitemap.xml` and `robots.txt`, so search engines find every page.
 
-use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
-
 use super::view::Links;
 use crate::site::Site;
+use crate::xml;
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
@@ -67,20 +65,15 @@ fn split(urls: &[Address], links: &Links, most: usize) -> Vec<(String, Vec<u8>)>
 
 /// A `<urlset>` of `<url>`s or a `<sitemapindex>` of `<sitemap>`s: the two share their shape.
 fn document(root: &str, element: &str, urls: &[Address]) -> Vec<u8> {
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 1);
-    let result: std::io::Result<()> = (|| {
-        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-        writer
-            .create_element(root)
+    xml::document(1, |w| {
+        w.create_element(root)
             .with_attribute(("xmlns", SITEMAP_NS))
             .write_inner_content(|w| {
                 for (loc, lastmod) in urls {
                     w.create_element(element).write_inner_content(|w| {
-                        w.create_element("loc")
-                            .write_text_content(BytesText::new(loc))?;
+                        xml::text(w, "loc", loc)?;
                         if let Some(lastmod) = lastmod {
-                            w.create_element("lastmod")
-                                .write_text_content(BytesText::new(lastmod))?;
+                            xml::text(w, "lastmod", lastmod)?;
                         }
                         Ok(())
                     })?;
@@ -88,11 +81,7 @@ fn document(root: &str, element: &str, urls: &[Address]) -> Vec<u8> {
                 Ok(())
             })?;
         Ok(())
-    })();
-    result.expect("writing XML to a Vec cannot fail");
-    let mut bytes = writer.into_inner();
-    bytes.push(b'\n');
-    bytes
+    })
 }
 
 /// Allows everything and points at the sitemap.
