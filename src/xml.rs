@@ -93,8 +93,9 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("<t>a &lt; b &amp; c</t>"), "{xml}");
+        // "]]>" cannot stand in CDATA: it is written as "]]" and ">" in sections of their own.
         assert!(
-            xml.contains("<![CDATA[<p>]]]]><![CDATA[>]]><![CDATA[</p>]]>"),
+            xml.contains("<![CDATA[<p>]]><![CDATA[]]]]><![CDATA[>]]><![CDATA[</p>]]>"),
             "{xml}"
         );
         assert!(xml.contains(r#"<link href="/?a=1&amp;b=2"/>"#), "{xml}");
