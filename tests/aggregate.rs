@@ -236,7 +236,7 @@ fn faulty_feeds_are_reported_and_keep_their_archived_posts() {
         ("truncated", ""),
         ("not-xml", "not a readable feed"),
         ("refused", "connection refused"),
-        ("dns", ""),
+        ("dns", "DNS lookup failed"),
     ];
     for (name, why) in expect {
         let feed = health(&report, name);

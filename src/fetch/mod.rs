@@ -15,6 +15,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 mod discover;
+mod dns;
 
 use crate::config::Config;
 use crate::post::FeedKey;
@@ -346,6 +347,7 @@ fn client(settings: &FetchSettings) -> Result<reqwest::Client, Box<dyn std::erro
     Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(dns::SystemResolver)
         .connect_timeout(settings.connect_timeout)
         .user_agent(&settings.user_agent)
         .pool_max_idle_per_host(settings.per_host)
@@ -576,16 +578,24 @@ fn looks_like_html(content_type: Option<&str>, bytes: &[u8]) -> bool {
         || start.starts_with(b"<html")
 }
 
-/// A reqwest error in words: its cause, not its plumbing.
+/// A reqwest error in words: its cause, not its plumbing. The cause is found by the types of
+/// the errors in its chain.
 fn classify(error: &reqwest::Error, settings: &FetchSettings) -> FetchError {
-    let text = chain(error);
-    let lower = text.to_ascii_lowercase();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    let mut io_kind = None;
+    while let Some(inner) = source {
+        if inner.is::<dns::LookupFailed>() {
+            return FetchError::Dns;
+        }
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            io_kind = Some(io.kind());
+        }
+        source = inner.source();
+    }
     if error.is_timeout() {
         // The only timeout set on the client is the connect timeout.
         FetchError::ConnectTimeout(settings.connect_timeout.as_secs())
-    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        FetchError::Dns
-    } else if lower.contains("connection refused") {
+    } else if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
         FetchError::Refused
     } else if error.is_connect() {
         FetchError::Connect(innermost(error))
