@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
+use crate::guard::guarded;
 use crate::markdown;
 use crate::post::{Post, Source};
 use crate::slug::slugify;
@@ -170,7 +171,14 @@ pub fn load(root: &Path, tz: Tz) -> Result<Vec<Post>, ContentError> {
                 line: 1,
                 message: format!("cannot read: {e}"),
             })?;
-            parse(&text, relative, tz)
+            // A bug of ours that one post trips costs that post, named, not the build.
+            guarded(|| parse(&text, relative.clone(), tz)).unwrap_or_else(|panicked| {
+                Err(PostError {
+                    path: relative,
+                    line: 1,
+                    message: panicked.to_string(),
+                })
+            })
         })
         .collect();
     let mut posts = Vec::with_capacity(results.len());

@@ -1,0 +1,313 @@
+//! Tests of the site model.
+
+use super::*;
+use chrono::DateTime;
+use std::path::{Path, PathBuf};
+
+fn config(extra: &str) -> Config {
+    let text = format!(
+        "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n{extra}\n\
+         [[feeds]]\nname = \"Blog One\"\nurl = \"https://one.example/feed\"\ntags = [\"Feed Tag\"]\n"
+    );
+    Config::parse(&text, Path::new("feeds.toml")).unwrap()
+}
+
+fn post(id: &str, date: &str, tags: &[&str]) -> Post {
+    Post {
+        id: id.to_string(),
+        source: Source::Local(PathBuf::from(format!("content/{id}.md"))),
+        slug: id.to_string(),
+        title: id.to_string(),
+        original_url: None,
+        published: DateTime::parse_from_rfc3339(date).unwrap(),
+        updated: None,
+        authors: vec![],
+        summary: String::new(),
+        content: String::new(),
+        text: String::new(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        categories: vec![],
+        weeknote: false,
+        draft: false,
+        extra: serde_json::Value::Null,
+    }
+}
+
+fn remote(id: &str, title: &str, date: &str) -> Post {
+    Post {
+        source: Source::Feed(FeedKey("https://one.example/feed".to_string())),
+        slug: slugify(title),
+        title: title.to_string(),
+        ..post(id, date, &[])
+    }
+}
+
+fn all() -> Selection {
+    Selection {
+        drafts: true,
+        future: true,
+        now: Utc::now(),
+    }
+}
+
+/// The blog roll's health as a refresh gives it: each feed keyed by its address.
+fn health(config: &Config) -> Vec<FeedHealth> {
+    config
+        .feeds
+        .iter()
+        .map(|f| {
+            let url = f.url().as_str();
+            FeedHealth::remembered(f.name(), url, FeedKey(url.to_string()), None, 0)
+        })
+        .collect()
+}
+
+fn select(config: &Config, posts: Vec<Post>, selection: Selection) -> Site {
+    let (remote, local): (Vec<Post>, Vec<Post>) = posts.into_iter().partition(Post::is_remote);
+    let remote = remote
+        .into_iter()
+        .map(|post| Stored {
+            post,
+            backlog: false,
+        })
+        .collect();
+    build(config, local, remote, &health(config), selection)
+}
+
+fn make(config: &Config, posts: Vec<Post>) -> Site {
+    select(config, posts, all())
+}
+
+#[test]
+fn posts_are_newest_first_with_ties_broken_by_id() {
+    let site = make(
+        &config(""),
+        vec![
+            post("b", "2026-01-01T00:00:00Z", &[]),
+            post("c", "2026-02-01T00:00:00Z", &[]),
+            post("a", "2026-01-01T00:00:00Z", &[]),
+        ],
+    );
+    let ids: Vec<_> = site.posts.iter().map(|p| p.post.id.as_str()).collect();
+    assert_eq!(ids, ["c", "a", "b"]);
+}
+
+#[test]
+fn terms_merge_spellings_and_show_the_most_common() {
+    let site = make(
+        &config(""),
+        vec![
+            post("a", "2026-01-01T00:00:00Z", &["User Research"]),
+            post("b", "2026-01-02T00:00:00Z", &["user research"]),
+            post("c", "2026-01-03T00:00:00Z", &["user  research", "Other"]),
+        ],
+    );
+    let names: Vec<_> = site.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Other", "user research"]);
+    assert_eq!(site.tags[1].posts.len(), 3);
+    assert_eq!(site.tags[1].path, "tags/user-research/");
+}
+
+#[test]
+fn aliases_and_min_posts_shape_the_terms() {
+    let site = make(
+        &config("[taxonomies]\nmin_posts = 2\n[taxonomies.aliases]\na11y = \"accessibility\"\n"),
+        vec![
+            post("a", "2026-01-01T00:00:00Z", &["A11y", "rare"]),
+            post("b", "2026-01-02T00:00:00Z", &["Accessibility"]),
+        ],
+    );
+    let a11y = site
+        .tags
+        .iter()
+        .find(|t| t.path == "tags/accessibility/")
+        .unwrap();
+    assert_eq!(a11y.posts.len(), 2);
+    assert!(a11y.has_page);
+    let rare = site.tags.iter().find(|t| t.path == "tags/rare/").unwrap();
+    assert!(!rare.has_page);
+}
+
+#[test]
+fn drafts_and_future_posts_need_their_flags() {
+    let mut draft = post("draft", "2026-01-01T00:00:00Z", &[]);
+    draft.draft = true;
+    let future = post("future", "2099-01-01T00:00:00Z", &[]);
+    let now = DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let pick = |drafts, future_flag| {
+        let selection = Selection {
+            drafts,
+            future: future_flag,
+            now,
+        };
+        select(&config(""), vec![draft.clone(), future.clone()], selection)
+            .posts
+            .len()
+    };
+    assert_eq!(pick(false, false), 0);
+    assert_eq!(pick(true, false), 1);
+    assert_eq!(pick(false, true), 1);
+    assert_eq!(pick(true, true), 2);
+}
+
+#[test]
+fn remote_posts_with_one_title_get_stable_distinct_paths() {
+    let older = remote("r1", "Weeknotes", "2026-01-01T00:00:00Z");
+    let newer = remote("r2", "Weeknotes", "2026-01-08T00:00:00Z");
+    let site = make(&config(""), vec![older.clone()]);
+    assert_eq!(site.posts[0].path, "posts/blog-one/weeknotes/");
+    let site = make(&config(""), vec![newer, older]);
+    assert_eq!(site.posts[1].path, "posts/blog-one/weeknotes/");
+    assert_eq!(site.posts[0].path, "posts/blog-one/weeknotes-2026-01-08/");
+    // The feed's configured tags reach its posts.
+    assert_eq!(site.tag(site.posts[0].tags[0]).name, "Feed Tag");
+}
+
+#[test]
+fn posts_of_feeds_no_longer_configured_are_left_out() {
+    let mut gone = remote("g", "Gone", "2026-01-01T00:00:00Z");
+    gone.source = Source::Feed(FeedKey("https://removed.example/feed".to_string()));
+    let site = make(&config(""), vec![gone]);
+    assert!(site.posts.is_empty());
+}
+
+#[test]
+fn the_archive_groups_by_month_in_the_site_time_zone() {
+    // 23:30 UTC on 31 July is 00:30 on 1 August in London.
+    let site = make(
+        &config(""),
+        vec![
+            post("a", "2026-07-31T23:30:00Z", &[]),
+            post("b", "2025-12-01T12:00:00Z", &[]),
+        ],
+    );
+    assert_eq!(site.years.len(), 2);
+    assert_eq!(site.years[0].months[0].month, 8);
+    assert_eq!(site.years[1].year, 2025);
+}
+
+#[test]
+fn an_excerpt_only_feed_publishes_only_its_summary() {
+    let text = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n\
+         [[feeds]]\nname = \"Blog One\"\nurl = \"https://one.example/feed\"\nexcerpt_only = true\n";
+    let config = Config::parse(text, Path::new("feeds.toml")).unwrap();
+    let mut post = remote("r", "Title", "2026-01-01T00:00:00Z");
+    post.summary = "<p>The gist.</p>".into();
+    post.text = "The whole of a long post, not to be republished.".into();
+    let local = post_with_text("l", "Also long and local.");
+    let site = make(&config, vec![post, local]);
+    let remote = site.posts.iter().find(|p| p.post.id == "r").unwrap();
+    assert!(!remote.full_text);
+    assert_eq!(remote.searchable_text(), "The gist.");
+    let local = site.posts.iter().find(|p| p.post.id == "l").unwrap();
+    assert!(local.full_text);
+    assert_eq!(local.searchable_text(), "Also long and local.");
+}
+
+fn post_with_text(id: &str, text: &str) -> Post {
+    Post {
+        text: text.into(),
+        ..post(id, "2026-01-02T00:00:00Z", &[])
+    }
+}
+
+#[test]
+fn a_new_blogs_back_catalogue_stays_off_the_home_page() {
+    let config = config("");
+    let remote: Vec<Stored> = (1..=8)
+        .map(|n| Stored {
+            post: remote(
+                &format!("old{n}"),
+                &format!("Old {n}"),
+                &format!("2025-01-0{n}T00:00:00Z"),
+            ),
+            backlog: true,
+        })
+        .chain([Stored {
+            post: remote("fresh", "Fresh", "2026-01-02T00:00:00Z"),
+            backlog: false,
+        }])
+        .collect();
+    let site = build(&config, vec![], remote, &health(&config), all());
+    let home: Vec<&str> = site
+        .home
+        .iter()
+        .map(|&i| site.post(i).post.id.as_str())
+        .collect();
+    // The five newest of the back catalogue, and every post that came later.
+    assert_eq!(home, ["fresh", "old8", "old7", "old6", "old5", "old4"]);
+    assert_eq!(site.sources[0].posts.len(), 9);
+}
+
+#[test]
+fn a_weekly_series_makes_its_posts_weeknotes_even_when_a_title_does_not_say() {
+    let titles = [
+        "Week 461",
+        "Week 462",
+        "Week 463: budget season",
+        "Week 464",
+        "Week 465",
+    ];
+    let posts = titles
+        .iter()
+        .enumerate()
+        .map(|(n, title)| {
+            let day = DateTime::parse_from_rfc3339("2026-03-06T17:00:00Z").unwrap()
+                + chrono::Duration::weeks(n as i64);
+            remote(&format!("w{n}"), title, &day.to_rfc3339())
+        })
+        .chain([remote("other", "A talk we gave", "2026-03-10T12:00:00Z")])
+        .collect();
+    let site = make(&config(""), posts);
+    let source = &site.sources[0];
+    assert_eq!(
+        source.weeknotes_since.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2026-03-06T17:00:00+00:00")
+    );
+    for post in &site.posts {
+        assert_eq!(
+            post.weeknote.is_some(),
+            post.post.id != "other",
+            "{}",
+            post.post.title
+        );
+    }
+}
+
+#[test]
+fn a_feeds_weeknotes_tag_makes_its_posts_weeknotes() {
+    let config = config("");
+    // The test feed is configured with the tag "Feed Tag"; this one says weeknotes.
+    let mut tagged = config.clone();
+    tagged.feeds[0].tags = vec!["Weeknotes".into()];
+    let post = remote("r", "A tough week", "2026-01-05T10:00:00Z");
+    assert!(
+        make(&config, vec![post.clone()]).posts[0]
+            .weeknote
+            .is_none()
+    );
+    assert!(make(&tagged, vec![post]).posts[0].weeknote.is_some());
+}
+
+#[test]
+fn every_blog_knows_its_organisation() {
+    let text = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n\
+         [[feeds]]\nname = \"A\"\nurl = \"https://a.example/feed\"\norganisation = \"GDS\"\n\
+         [[feeds]]\nname = \"B\"\nurl = \"https://b.example/feed\"\norganisation = \"gds \"\n\
+         [[feeds]]\nname = \"C\"\nurl = \"https://c.example/feed\"\n";
+    let config = Config::parse(text, Path::new("feeds.toml")).unwrap();
+    let site = make(&config, vec![]);
+    assert_eq!(site.organisations.len(), 1);
+    let gds = &site.organisations[0];
+    assert_eq!(gds.path, "organisations/gds/");
+    assert_eq!(gds.sources, [SourceIx(0), SourceIx(1)]);
+    assert_eq!(
+        site.organisation_of(&site.sources[1])
+            .map(|o| o.name.as_str()),
+        Some("GDS")
+    );
+    assert!(site.organisation_of(&site.sources[2]).is_none());
+    assert_eq!(site.sources[2].path, "sources/c/");
+}
