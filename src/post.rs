@@ -70,3 +70,29 @@ impl Post {
         matches!(self.source, Source::Feed(_))
     }
 }
+
+#[cfg(test)]
+impl Post {
+    /// A post for tests: local, at `content/<id>.md`, titled and slugged by its id, published at
+    /// `date` (RFC 3339); change what a test is about with struct update syntax.
+    pub(crate) fn sample(id: &str, date: &str) -> Post {
+        Post {
+            id: id.to_string(),
+            source: Source::Local(PathBuf::from(format!("content/{id}.md"))),
+            slug: id.to_string(),
+            title: id.to_string(),
+            original_url: None,
+            published: DateTime::parse_from_rfc3339(date).expect("an RFC 3339 date"),
+            updated: None,
+            authors: vec![],
+            summary: String::new(),
+            content: String::new(),
+            text: String::new(),
+            tags: vec![],
+            categories: vec![],
+            weeknote: false,
+            draft: false,
+            extra: serde_json::Value::Null,
+        }
+    }
+}

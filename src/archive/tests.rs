@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::config::Config;
-use std::path::PathBuf;
 
 fn time(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -11,22 +10,8 @@ fn time(s: &str) -> DateTime<Utc> {
 fn incoming(id: &str, date: Option<&str>) -> Incoming {
     Incoming {
         post: Post {
-            id: id.to_string(),
-            source: Source::Local(PathBuf::new()),
-            slug: id.to_string(),
-            title: id.to_string(),
             original_url: Some(format!("https://blog.example/{id}")),
-            published: time("2000-01-01T00:00:00Z").fixed_offset(),
-            updated: None,
-            authors: vec![],
-            summary: String::new(),
-            content: String::new(),
-            text: String::new(),
-            tags: vec![],
-            categories: vec![],
-            weeknote: false,
-            draft: false,
-            extra: serde_json::Value::Null,
+            ..Post::sample(id, "2000-01-01T00:00:00Z")
         },
         date: date.map(|d| DateTime::parse_from_rfc3339(d).unwrap()),
     }

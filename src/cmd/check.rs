@@ -344,9 +344,6 @@ fn fix_for(error: &FetchError) -> &'static str {
         FetchError::Body(_) | FetchError::Empty => {
             "the server sent a broken or empty answer; try again, or ask the blog's owners"
         }
-        FetchError::NoFeedInPage => {
-            "use the feed's own address rather than the blog's page (often ending /feed/ or /rss/)"
-        }
         FetchError::Client(_) => "roundup could not set up HTTPS on this machine",
     }
 }

@@ -148,6 +148,14 @@ impl Outcome {
         }
     }
 
+    /// Puts the hops that led to this fetch before its own.
+    fn prepend_hops(&mut self, mut earlier: Vec<Hop>) {
+        if let Outcome::Body { hops, .. } | Outcome::NotModified { hops } = self {
+            earlier.append(hops);
+            *hops = earlier;
+        }
+    }
+
     /// The feed link an HTML page led to, if the URL was a page rather than a feed.
     pub fn discovered(&self) -> Option<&Url> {
         match self {
@@ -204,9 +212,6 @@ pub enum FetchError {
     /// The body was empty.
     #[error("the response was empty")]
     Empty,
-    /// An HTML page with no feed link.
-    #[error("this is a web page, not a feed, and it links to no feed: use the feed's own URL")]
-    NoFeedInPage,
     /// The client could not be set up.
     #[error("cannot set up HTTP: {0}")]
     Client(String),
@@ -363,51 +368,33 @@ async fn fetch_one(
 ) -> Outcome {
     let whole = async {
         let outcome = with_retries(client, request, &request.url, settings, now).await;
-        match outcome {
-            Outcome::Body {
-                ref bytes,
-                ref final_url,
-                ref content_type,
-                ref hops,
-                ..
-            } if looks_like_html(content_type.as_deref(), bytes) => {
-                let Some(feed) = discover::discover(bytes, final_url).into_iter().next() else {
-                    return failed(FetchError::NoFeedInPage);
-                };
-                let mut hops = hops.clone();
-                hops.push(Hop {
-                    from: final_url.clone(),
-                    to: feed.clone(),
-                    status: 0,
-                });
-                match with_retries(client, request, &feed, settings, now).await {
-                    Outcome::Body {
-                        bytes,
-                        content_type,
-                        final_url,
-                        etag,
-                        last_modified,
-                        hops: more,
-                    } => {
-                        hops.extend(more);
-                        Outcome::Body {
-                            bytes,
-                            content_type,
-                            final_url,
-                            etag,
-                            last_modified,
-                            hops,
-                        }
-                    }
-                    Outcome::NotModified { hops: more } => {
-                        hops.extend(more);
-                        Outcome::NotModified { hops }
-                    }
-                    other => other,
-                }
-            }
-            other => other,
-        }
+        let Outcome::Body {
+            bytes,
+            final_url,
+            content_type,
+            hops,
+            ..
+        } = &outcome
+        else {
+            return outcome;
+        };
+        // A page that links to no feed goes to the parser as it is: it may hold a feed itself
+        // (an Atom feed in an XHTML page), and if not the parser says it is a web page.
+        let feed = looks_like_html(content_type.as_deref(), bytes)
+            .then(|| discover::discover(bytes, final_url).into_iter().next())
+            .flatten();
+        let Some(feed) = feed else {
+            return outcome;
+        };
+        let mut earlier = hops.clone();
+        earlier.push(Hop {
+            from: final_url.clone(),
+            to: feed.clone(),
+            status: 0,
+        });
+        let mut found = with_retries(client, request, &feed, settings, now).await;
+        found.prepend_hops(earlier);
+        found
     };
     match tokio::time::timeout(settings.timeout, whole).await {
         Ok(outcome) => outcome,

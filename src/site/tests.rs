@@ -2,7 +2,7 @@
 
 use super::*;
 use chrono::DateTime;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn config(extra: &str) -> Config {
     let text = format!(
@@ -14,22 +14,8 @@ fn config(extra: &str) -> Config {
 
 fn post(id: &str, date: &str, tags: &[&str]) -> Post {
     Post {
-        id: id.to_string(),
-        source: Source::Local(PathBuf::from(format!("content/{id}.md"))),
-        slug: id.to_string(),
-        title: id.to_string(),
-        original_url: None,
-        published: DateTime::parse_from_rfc3339(date).unwrap(),
-        updated: None,
-        authors: vec![],
-        summary: String::new(),
-        content: String::new(),
-        text: String::new(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
-        categories: vec![],
-        weeknote: false,
-        draft: false,
-        extra: serde_json::Value::Null,
+        ..Post::sample(id, date)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Tests of which pages a site has.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use super::*;
 use crate::archive::Stored;
@@ -17,28 +17,36 @@ fn config() -> Config {
 }
 
 fn post(id: &str, title: &str, date: &str, tags: &[&str], remote: bool) -> Post {
+    let local = Post::sample(id, date);
     Post {
-        id: id.to_string(),
         source: if remote {
             Source::Feed(FeedKey("https://blog.example/feed".to_string()))
         } else {
-            Source::Local(PathBuf::from(format!("content/{id}.md")))
+            local.source.clone()
         },
-        slug: id.to_string(),
         title: title.to_string(),
         original_url: remote.then(|| format!("https://blog.example/{id}/")),
-        published: DateTime::parse_from_rfc3339(date).unwrap(),
-        updated: None,
-        authors: vec![],
-        summary: String::new(),
-        content: String::new(),
-        text: String::new(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
-        categories: vec![],
-        weeknote: false,
-        draft: false,
-        extra: serde_json::Value::Null,
+        ..local
     }
+}
+
+/// The pages planned for the test site, in order.
+fn planned() -> Vec<(String, PageKind, &'static str)> {
+    let config = config();
+    let site = site(&config);
+    let links = Links::new(&config);
+    let plan = Plan::new(
+        Views {
+            site: &site,
+            links: &links,
+        },
+        &config,
+    );
+    plan.pages()
+        .iter()
+        .map(|p| (p.path.clone(), p.kind, p.template))
+        .collect()
 }
 
 fn site(config: &Config) -> Site {
@@ -75,21 +83,8 @@ fn site(config: &Config) -> Site {
 
 #[test]
 fn every_grouping_has_its_page_and_long_lists_are_paged() {
-    let config = config();
-    let site = site(&config);
-    let links = Links::new(&config);
-    let plan = Plan::new(
-        Views {
-            site: &site,
-            links: &links,
-        },
-        &config,
-    );
-    let pages: Vec<(&str, PageKind)> = plan
-        .pages()
-        .iter()
-        .map(|p| (p.path.as_str(), p.kind))
-        .collect();
+    let planned = planned();
+    let pages: Vec<(&str, PageKind)> = planned.iter().map(|(p, k, _)| (p.as_str(), *k)).collect();
     let expected = [
         ("", PageKind::Home),
         ("page/2/", PageKind::Home),
@@ -122,21 +117,12 @@ fn every_grouping_has_its_page_and_long_lists_are_paged() {
 
 #[test]
 fn the_home_page_is_the_index_template_and_lists_use_the_list_template() {
-    let config = config();
-    let site = site(&config);
-    let links = Links::new(&config);
-    let plan = Plan::new(
-        Views {
-            site: &site,
-            links: &links,
-        },
-        &config,
-    );
+    let planned = planned();
     let template = |path: &str| {
-        plan.pages()
+        planned
             .iter()
-            .find(|p| p.path == path)
-            .map(|p| p.template)
+            .find(|(p, _, _)| p == path)
+            .map(|(_, _, t)| *t)
             .unwrap()
     };
     assert_eq!(template(""), "index.html");
