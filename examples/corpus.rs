@@ -98,6 +98,7 @@ fn read(path: &Path, name: &str, sanitizer: &Sanitizer) -> serde_json::Value {
         "entries": feed.entries.len(),
         "title": feed.title,
         "homepage": feed.homepage,
+        "repairs": feed.repairs.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "items": feed.entries.iter().map(|e| {
             let date = e.published.or(e.updated);
             json!({
