@@ -36,10 +36,12 @@ pub(crate) fn read(
         .get("items")
         .and_then(Value::as_array)
         .ok_or_else(|| FeedError::NotJsonFeed("it has no \"items\" list".to_string()))?;
-    let versioned =
-        string(feed, "version").is_some_and(|v| v.starts_with("https://jsonfeed.org/version/"));
-    if !versioned {
-        repairs.push(Repair::JsonVersion);
+    let version = string(feed, "version");
+    if !version
+        .as_deref()
+        .is_some_and(|v| v.starts_with("https://jsonfeed.org/version/"))
+    {
+        repairs.push(Repair::JsonVersion { given: version });
     }
     let language = string(feed, "language");
     let feed_authors = authors(feed);
@@ -235,7 +237,13 @@ mod tests {
         assert_eq!(entry.id.as_deref(), Some("7"));
         assert_eq!(entry.categories, ["one", "two"]);
         assert_eq!(entry.authors, ["Jo"]);
-        assert_eq!(repairs, [Repair::JsonVersion, Repair::JsonTagsAsString]);
+        assert_eq!(
+            repairs,
+            [
+                Repair::JsonVersion { given: None },
+                Repair::JsonTagsAsString
+            ]
+        );
     }
 
     #[test]

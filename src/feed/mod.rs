@@ -11,6 +11,8 @@ mod decode;
 mod json;
 mod media;
 mod scan;
+#[cfg(test)]
+mod tests;
 mod text;
 mod tree;
 mod xml;
@@ -124,6 +126,8 @@ pub enum Repair {
     },
     /// A CDATA section that never ends: the rest of the document became its text.
     UnclosedCdata,
+    /// The document ends inside a tag, a comment or a declaration (it was cut short).
+    EndsEarly,
     /// Markup or text after the feed's root element ended, ignored.
     TextAfterFeed,
     /// Text before the feed's root element, ignored.
@@ -141,7 +145,10 @@ pub enum Repair {
     /// Some other broken markup (a stray `<`, a malformed tag), read as a browser would.
     Markup,
     /// A JSON Feed whose `version` is missing or not the specification's address.
-    JsonVersion,
+    JsonVersion {
+        /// The version given, if any (`1.1`).
+        given: Option<String>,
+    },
     /// Raw control characters (a tab, a newline) inside JSON strings, escaped.
     JsonControlCharacters,
     /// `tags` given as one string rather than a list.
@@ -178,6 +185,7 @@ impl fmt::Display for Repair {
             Repair::HtmlEntity { name } => write!(f, "HTML entity &{name}; in XML"),
             Repair::UnknownEntity { name } => write!(f, "unknown entity &{name}; kept as text"),
             Repair::UnclosedCdata => f.write_str("unclosed CDATA section"),
+            Repair::EndsEarly => f.write_str("the document ends in the middle of a tag"),
             Repair::TextAfterFeed => f.write_str("text after the end of the feed"),
             Repair::TextBeforeFeed => f.write_str("text before the start of the feed"),
             Repair::FeedInside { element } if element.eq_ignore_ascii_case("html") => {
@@ -188,7 +196,13 @@ impl fmt::Display for Repair {
                 write!(f, "undeclared namespace prefix {prefix}:")
             }
             Repair::Markup => f.write_str("broken markup"),
-            Repair::JsonVersion => f.write_str("JSON Feed without a version"),
+            Repair::JsonVersion { given: None } => f.write_str("JSON Feed without a version"),
+            Repair::JsonVersion { given: Some(v) } => {
+                write!(
+                    f,
+                    "JSON Feed version \"{v}\" rather than the specification's address"
+                )
+            }
             Repair::JsonControlCharacters => f.write_str("control characters in JSON strings"),
             Repair::JsonTagsAsString => f.write_str("tags given as one string"),
             Repair::DoubleEncodedUtf8 => f.write_str("double-encoded UTF-8 repaired"),

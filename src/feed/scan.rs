@@ -8,8 +8,7 @@ use super::Repair;
 /// Notes what the tokenizer resolves without a word, or reports too vaguely to say where:
 /// `&` that starts no reference, HTML's named entities (which XML does not have), entities
 /// nobody declared, and a CDATA section that never ends (it swallows the rest of the feed).
-pub(crate) fn scan(text: &str, repairs: &mut Vec<Repair>) {
-    let declared = declared_entities(text);
+pub(crate) fn scan(text: &str, declared: &[String], repairs: &mut Vec<Repair>) {
     let mut push = |repair: Repair| {
         if !repairs.iter().any(|r| r.same_kind(&repair)) {
             repairs.push(repair);
@@ -41,7 +40,7 @@ pub(crate) fn scan(text: &str, repairs: &mut Vec<Repair>) {
 }
 
 /// What is wrong with the reference after a `&`, if anything.
-fn reference(after: &str, declared: &[&str]) -> Option<Repair> {
+fn reference(after: &str, declared: &[String]) -> Option<Repair> {
     if let Some(number) = after.strip_prefix('#') {
         let digits = match number.strip_prefix(['x', 'X']) {
             Some(hex) => hex
@@ -62,7 +61,7 @@ fn reference(after: &str, declared: &[&str]) -> Option<Repair> {
     if len == 0 || !after[len..].starts_with(';') {
         return Some(Repair::UnescapedAmpersand);
     }
-    if matches!(name, "amp" | "lt" | "gt" | "quot" | "apos") || declared.contains(&name) {
+    if matches!(name, "amp" | "lt" | "gt" | "quot" | "apos") || declared.iter().any(|d| d == name) {
         return None;
     }
     let entity = format!("&{name};");
@@ -77,15 +76,91 @@ fn reference(after: &str, declared: &[&str]) -> Option<Repair> {
     })
 }
 
-/// Names declared with `<!ENTITY name ...>` in the document's internal DTD subset.
-fn declared_entities(text: &str) -> Vec<&str> {
+/// A document with an internal DTD subset (`<!DOCTYPE rss [ <!ENTITY ...> ]>`), which
+/// xml5ever does not read, without it, and with the entities it declares as plain text written
+/// in; external (`SYSTEM`, `PUBLIC`) and parameter entities are not fetched or expanded, as
+/// feedparser does not either. Also the names declared, so that they are not reported.
+pub(crate) fn internal_subset(text: &str) -> (std::borrow::Cow<'_, str>, Vec<String>) {
+    let unchanged = (std::borrow::Cow::Borrowed(text), Vec::new());
     let Some(start) = text.find("<!DOCTYPE") else {
-        return Vec::new();
+        return unchanged;
     };
-    let end = text[start..].find("]>").map_or(text.len(), |e| start + e);
-    text[start..end]
-        .split("<!ENTITY")
-        .skip(1)
-        .filter_map(|decl| decl.split_whitespace().next())
-        .collect()
+    let Some(open) = text[start..].find(['[', '>']).map(|at| start + at) else {
+        return unchanged;
+    };
+    if !text[open..].starts_with('[') {
+        return unchanged;
+    }
+    let Some(close) = text[open..].find("]>").map(|at| open + at) else {
+        return unchanged;
+    };
+    let mut entities: Vec<(String, String)> = Vec::new();
+    let mut names = Vec::new();
+    for decl in text[open..close].split("<!ENTITY").skip(1) {
+        let mut words = decl.trim_start().splitn(2, char::is_whitespace);
+        let (Some(name), Some(rest)) = (words.next(), words.next()) else {
+            continue;
+        };
+        if name == "%" {
+            continue;
+        }
+        names.push(name.to_string());
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|q| *q == '"' || *q == '\'') else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            let value = &rest[1..1 + end];
+            // Only plain text is written in; markup or references stay unexpanded.
+            if !value.contains(['<', '&']) {
+                entities.push((format!("&{name};"), value.to_string()));
+            }
+        }
+    }
+    let mut out = format!("{}>{}", &text[..open], &text[close + 2..]);
+    for (reference, value) in &entities {
+        out = out.replace(reference, value);
+    }
+    (std::borrow::Cow::Owned(out), names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<Repair> {
+        let mut repairs = Vec::new();
+        scan(text, &[], &mut repairs);
+        repairs
+    }
+
+    #[test]
+    fn references_are_told_apart() {
+        assert!(found("a &amp; b &#233; &#xE9; &lt;").is_empty());
+        assert_eq!(found("fish & chips"), [Repair::UnescapedAmpersand]);
+        assert_eq!(found("?a=1&b=2"), [Repair::UnescapedAmpersand]);
+        assert_eq!(
+            found("a&nbsp;b"),
+            [Repair::HtmlEntity {
+                name: "nbsp".into()
+            }]
+        );
+        assert_eq!(
+            found("&bogus;"),
+            [Repair::UnknownEntity {
+                name: "bogus".into()
+            }]
+        );
+        assert!(found("<![CDATA[ & &nbsp; ]]><!-- & -->").is_empty());
+        assert_eq!(found("<d><![CDATA[<p>open"), [Repair::UnclosedCdata]);
+    }
+
+    #[test]
+    fn an_internal_subset_is_read_and_removed() {
+        let (text, names) = internal_subset(
+            "<!DOCTYPE rss [\n<!ENTITY who \"Team\">\n<!ENTITY f SYSTEM \"file:x\">\n]><rss><t>&who; &f;</t></rss>",
+        );
+        assert_eq!(text, "<!DOCTYPE rss ><rss><t>Team &f;</t></rss>");
+        assert_eq!(names, ["who", "f"]);
+    }
 }

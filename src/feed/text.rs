@@ -2,10 +2,10 @@
 //! Latin-1 somewhere on its way into the feed, and was written out as UTF-8 again.
 //!
 //! No kept crate does this narrowly (the Rust port of Python's ftfy pulls in all of ICU for
-//! much more than this), so the repair is written here and kept conservative: it only replaces
-//! a run of characters whose windows-1252 bytes form one valid multi-byte UTF-8 sequence, and
-//! only in a string that shows the unmistakable signs of the mix-up, so that genuine text such
-//! as "NÃO" or "«CAFÉ»" is left alone.
+//! much more than this), so the repair is written here and kept conservative: a word is
+//! replaced only when all of it re-encodes to windows-1252 bytes that are valid UTF-8 and it
+//! shows a telling sign of the mix-up, so that genuine text such as "NÃO", "«CAFÉ»",
+//! "10\u{a0}×\u{a0}10" or "Tomáš" is left alone.
 
 use std::borrow::Cow;
 
@@ -35,83 +35,71 @@ fn sequence_len(lead: u8) -> Option<usize> {
     }
 }
 
-/// A run of mojibake found in a string: where it starts and ends (bytes), the character it
-/// stands for, and how many characters it took.
-struct Candidate {
-    start: usize,
-    end: usize,
-    repaired: char,
-    len: usize,
-    lead: char,
-}
+/// Characters that genuine text often puts right after an accented capital or a symbol
+/// ("SCHÖN“", "CAFÉ»"), so that such a pair is no sign of mojibake on its own.
+const GENUINE_AFTER: &[char] = &[
+    '\u{a0}', '«', '»', '°', '·', '²', '³', '´', 'µ', '¹', 'º', 'ª', '\u{ad}', '‘', '’', '“', '”',
+    '–', '—', '…', 'š', 'Š', 'ž', 'Ž', 'œ', 'Œ', 'Ÿ', '•', '€', '™', '©', '®',
+];
 
-fn candidates(text: &str) -> Vec<Candidate> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, lead) = chars[i];
-        let Some(n) = byte(lead).and_then(sequence_len) else {
-            i += 1;
-            continue;
-        };
-        let bytes: Option<Vec<u8>> = chars
-            .get(i..i + n)
-            .map(|run| run.iter().map(|&(_, c)| byte(c)).collect())
-            .unwrap_or(None);
-        let repaired = bytes
-            .as_deref()
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .and_then(|s| s.chars().next())
-            // A control character is not what anyone meant to write.
-            .filter(|c| !c.is_control());
-        match repaired {
-            Some(repaired) => {
-                let end = chars.get(i + n).map_or(text.len(), |&(at, _)| at);
-                found.push(Candidate {
-                    start,
-                    end,
-                    repaired,
-                    len: n,
-                    lead,
-                });
-                i += n;
-            }
-            None => i += 1,
-        }
+/// One word repaired, if it is mojibake: all of it re-encodes to windows-1252 bytes that are
+/// valid UTF-8 with at least one multi-byte sequence, decoding to no control character, and it
+/// has a telling sign (see [`telling`]).
+fn repair_word(word: &str) -> Option<String> {
+    let bytes: Vec<u8> = word.chars().map(byte).collect::<Option<_>>()?;
+    if bytes.is_ascii() || !telling(word) {
+        return None;
     }
-    found
+    let decoded = std::str::from_utf8(&bytes).ok()?;
+    (!decoded.chars().any(char::is_control)).then(|| decoded.to_string())
 }
 
-/// Whether the runs found are surely mojibake rather than genuine text: one that starts with
-/// `Ã` or `Â` (UTF-8's lead bytes for Latin-1 letters and symbols, which genuine text almost
-/// never follows with a symbol), one of three or four characters, or two or more of any kind.
-fn surely_mojibake(found: &[Candidate]) -> bool {
-    found.len() >= 2
-        || found
-            .iter()
-            .any(|c| c.len > 2 || matches!(c.lead, 'Ã' | 'Â'))
+/// Whether a word shows the sign of mojibake: `Ã` or `Â` (UTF-8's lead bytes for Latin-1
+/// letters and symbols) starting a sequence, a sequence of three or four characters, or a
+/// lead before a character genuine text seldom puts there.
+fn telling(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        let Some(n) = byte(c).and_then(sequence_len) else {
+            return false;
+        };
+        matches!(c, 'Ã' | 'Â')
+            || n > 2
+            || chars
+                .get(i + 1)
+                .is_some_and(|next| !GENUINE_AFTER.contains(next))
+    })
 }
 
-/// `text` with double-encoded UTF-8 repaired; borrowed and unchanged when there is none.
+/// `text` with double-encoded UTF-8 repaired word by word; borrowed and unchanged when there
+/// is none. A word mixing genuine accents with mojibake is left as it is.
 pub(crate) fn repair(text: &str) -> Cow<'_, str> {
-    // Every run starts with a character between U+00C2 and U+00F4.
+    // Every sequence starts with a character between U+00C2 and U+00F4.
     if !text.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
         return Cow::Borrowed(text);
     }
-    let found = candidates(text);
-    if found.is_empty() || !surely_mojibake(&found) {
-        return Cow::Borrowed(text);
-    }
     let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for c in &found {
-        out.push_str(&text[at..c.start]);
-        out.push(c.repaired);
-        at = c.end;
+    let mut changed = false;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest
+            .find(|c: char| c.is_ascii_whitespace() || c == '<' || c == '>')
+            .map_or(rest.len(), |at| at.max(1));
+        let (word, tail) = rest.split_at(end);
+        match repair_word(word) {
+            Some(fixed) => {
+                out.push_str(&fixed);
+                changed = true;
+            }
+            None => out.push_str(word),
+        }
+        rest = tail;
     }
-    out.push_str(&text[at..]);
-    Cow::Owned(out)
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// `text` with C1 control characters (U+0080–U+009F) replaced by the windows-1252 characters
@@ -160,6 +148,8 @@ mod tests {
             "Café crème",
             "NÃO",
             "«CAFÉ»",
+            "quadrats (10\u{a0}×\u{a0}10\u{a0}cm), a site\u{a0}×\u{a0}species table",
+            "Martin Mikoláš, Tomáš Vrška",
             "São Paulo",
             "plain ascii",
             "€5 – £3",

@@ -288,12 +288,13 @@ impl Tree {
 
 /// Parses `text` into a tree, noting every recovery in `repairs`.
 pub(crate) fn parse(text: &str, repairs: &mut Vec<Repair>) -> Tree {
-    super::scan::scan(text, repairs);
+    let (text, declared) = super::scan::internal_subset(text);
+    super::scan::scan(&text, &declared, repairs);
     let sink = Sink::new();
     let builder = XmlTreeBuilder::new(sink, XmlTreeBuilderOpts::default());
     let tokenizer = XmlTokenizer::new(Watch { builder }, XmlTokenizerOpts::default());
     let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(text));
+    input.push_back(StrTendril::from_slice(&text));
     // The tree builder stops at every `<script>` for a browser to run it; there is none here.
     while let TokenizerResult::Script(_) = tokenizer.feed(&input) {}
     tokenizer.end();
@@ -437,8 +438,9 @@ impl TreeSink for Sink {
             "Current node doesn't match tag"
             | "Invalid character reference"
             | "Character reference does not end with semicolon"
-            | "Unexpected EOF"
+            | "Invalid numeric character reference"
             | "No appropriate namespace found" => return,
+            "Unexpected EOF" => Repair::EndsEarly,
             _ => Repair::Markup,
         };
         self.repair(repair);

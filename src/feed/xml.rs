@@ -223,8 +223,9 @@ const NOT_THE_PAGE: &[&str] = &[
     "webmention",
 ];
 
-/// The first element among `names` whose text parses as a date, so that an unreadable
-/// element never hides a readable one after it.
+/// Where an entry's first publication date may be, in feedparser's order (its `published`
+/// elements, then the `dc:date` and creation dates it files elsewhere): the first that
+/// parses is taken, so that an unreadable element never hides a readable one after it.
 const PUBLISHED: &[(Ns, &str)] = &[
     (Ns::Core, "pubDate"),
     (Ns::Core, "published"),
