@@ -446,6 +446,6 @@ fn a_page_and_junk_fail_with_a_reason() {
     ));
     assert!(matches!(
         parse(b"<opml version=\"2.0\"><body/></opml>", None, &url),
-        Err(FeedError::NoFeedElement(root)) if root == "opml"
+        Err(FeedError::NoFeedElement { root: Some(root) }) if root == "opml"
     ));
 }

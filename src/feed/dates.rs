@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
-/// Dates as feeds write them, including the ones feed-rs drops: zone abbreviations (CEST, BST),
+/// Dates as feeds write them, including the ones strict parsers drop: zone abbreviations (CEST, BST),
 /// day names that do not match, missing seconds, ISO dates without a zone, `3/3/2025`.
 pub fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();

@@ -184,7 +184,7 @@ fn seconds(text: &str) -> Option<u32> {
         }
         total = total * 60.0 + value;
     }
-    (total < f64::from(u32::MAX)).then(|| total as u32)
+    (total < f64::from(u32::MAX)).then_some(total as u32)
 }
 
 #[cfg(test)]

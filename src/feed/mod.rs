@@ -227,8 +227,11 @@ pub enum FeedError {
     #[error("this is JSON but not a JSON Feed: {0}")]
     NotJsonFeed(String),
     /// A document with no RSS, Atom or JSON Feed element anywhere.
-    #[error("no RSS, Atom or JSON Feed element found (the document starts with <{0}>)")]
-    NoFeedElement(String),
+    #[error("no RSS, Atom or JSON Feed element found{}", root.as_ref().map(|r| format!(" (the document is <{r}>)")).unwrap_or_default())]
+    NoFeedElement {
+        /// The document's root element, if it has one.
+        root: Option<String>,
+    },
 }
 
 /// Parses raw bytes; `content_type` is the HTTP header, `url` the address after redirects.

@@ -29,7 +29,7 @@ pub(crate) fn scan(text: &str, declared: &[String], repairs: &mut Vec<Repair>) {
                 None => return,
             }
         } else if let Some(after) = rest.strip_prefix('&') {
-            if let Some(repair) = reference(after, &declared) {
+            if let Some(repair) = reference(after, declared) {
                 push(repair);
             }
             rest = after;

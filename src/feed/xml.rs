@@ -73,8 +73,7 @@ pub(crate) fn read(
     }
     Err(match outer {
         Some(html) if html == "html" => FeedError::WebPage,
-        Some(other) => FeedError::NoFeedElement(other),
-        None => FeedError::NoFeedElement("nothing".to_string()),
+        root => FeedError::NoFeedElement { root },
     })
 }
 
