@@ -136,24 +136,14 @@ mod tests {
     use super::*;
 
     fn entry() -> Entry {
-        Entry {
-            id: None,
-            title: None,
-            link: None,
-            published: None,
-            updated: None,
-            authors: vec![],
-            summary: None,
-            content: None,
-            categories: vec![],
-            base: None,
-        }
+        Entry::default()
     }
 
     fn one(entry: Entry) -> Incoming {
         let feed = ParsedFeed {
             title: None,
             homepage: None,
+            language: None,
             entries: vec![entry],
             repairs: vec![],
         };
@@ -238,6 +228,8 @@ mod tests {
         let feed = ParsedFeed {
             title: None,
             homepage: None,
+            language: None,
+            repairs: vec![],
             entries: vec![
                 Entry {
                     id: Some("a".into()),
@@ -248,7 +240,6 @@ mod tests {
                     ..entry()
                 },
             ],
-            repairs: vec![],
         };
         let url = Url::parse("https://blog.example/feed/").unwrap();
         assert_eq!(
