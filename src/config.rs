@@ -177,6 +177,9 @@ pub struct FeedConfig {
     /// Show only the summary and a link to the original, not the whole post.
     #[serde(default)]
     pub excerpt_only: bool,
+    /// The language its posts are written in (BCP 47: `cy`, `en-GB`), overriding what the feed
+    /// says; for feeds that say nothing or say it wrong.
+    pub language: Option<String>,
 }
 
 impl FeedConfig {

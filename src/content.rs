@@ -14,7 +14,8 @@ use walkdir::WalkDir;
 
 use crate::guard::guarded;
 use crate::markdown;
-use crate::post::{Post, Source};
+use crate::post::{Image, Post, Source};
+use crate::sanitize::first_image;
 use crate::slug::slugify;
 
 /// The folder of local posts, under the site's root.
@@ -41,6 +42,12 @@ struct FrontMatter {
     weeknote: bool,
     #[serde(default)]
     extra: serde_json::Value,
+    /// The post's language, when it is not the site's: `cy`.
+    lang: Option<String>,
+    /// The picture the post leads with: an address, or a path on this site.
+    image: Option<String>,
+    /// What the picture shows, for readers who cannot see it.
+    image_alt: Option<String>,
 }
 
 /// A date as written: with an offset, or a local time or day in the site's time zone.
@@ -255,6 +262,15 @@ pub fn parse(text: &str, path: PathBuf, tz: Tz) -> Result<Post, PostError> {
         return Err(error(2, "front matter: `title` is empty".to_string()));
     }
     let rendered = markdown::render(body);
+    let image = match front.image {
+        Some(url) => Some(Image {
+            url,
+            alt: front.image_alt,
+            width: None,
+            height: None,
+        }),
+        None => first_image(&rendered.html),
+    };
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -290,6 +306,9 @@ pub fn parse(text: &str, path: PathBuf, tz: Tz) -> Result<Post, PostError> {
         weeknote: front.weeknote,
         draft: front.draft,
         extra: front.extra,
+        language: front.lang.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
+        image,
+        enclosures: Vec::new(),
     })
 }
 

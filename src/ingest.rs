@@ -10,7 +10,7 @@ use url::Url;
 use crate::feed::{Entry, ParsedFeed};
 use crate::plain_text::plain_text;
 use crate::post::{FeedKey, Post, Source};
-use crate::sanitize::Sanitizer;
+use crate::sanitize::{Sanitizer, first_image};
 use crate::slug::slugify;
 
 /// An entry on its way into the archive: a post whose `published` the archive settles, because
@@ -59,6 +59,7 @@ fn post(feed_key: &FeedKey, entry: Entry, final_url: &Url, sanitizer: &Sanitizer
         .unwrap_or_default();
     let content = sanitizer.clean(body, Some(&base));
     let text = plain_text(&content);
+    let image = entry.image.or_else(|| first_image(&content));
     let summary = match (&entry.summary, &entry.content) {
         (Some(summary), Some(content)) if summary.trim() != content.trim() => {
             sanitizer.clean(summary, Some(&base))
@@ -100,6 +101,9 @@ fn post(feed_key: &FeedKey, entry: Entry, final_url: &Url, sanitizer: &Sanitizer
             weeknote: false,
             draft: false,
             extra: serde_json::Value::Null,
+            language: entry.language,
+            enclosures: entry.enclosures,
+            image,
         },
         date,
     }

@@ -41,7 +41,45 @@ pub struct Post {
     /// Anything else the front matter's `extra` table holds, for themes.
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// Its language (BCP 47), when its source says: front matter `lang`, the entry's or feed's
+    /// `xml:lang`, `<language>` or JSON Feed `language`.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Audio, video and other files it carries: a podcast episode.
+    #[serde(default)]
+    pub enclosures: Vec<Enclosure>,
+    /// The picture it leads with: the feed's, the front matter's, else its content's first.
+    #[serde(default)]
+    pub image: Option<Image>,
 }
+
+/// A file attached to an entry: an RSS enclosure, an Atom `rel="enclosure"` link, a Media RSS
+/// audio or video, a JSON Feed attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enclosure {
+    /// Absolute, http(s).
+    pub url: String,
+    /// The media type the feed gives (`audio/mpeg`).
+    pub media_type: Option<String>,
+    /// Size in bytes, when the feed gives a plausible one.
+    pub length: Option<u64>,
+    /// Running time in seconds.
+    pub duration: Option<u32>,
+}
+
+/// An entry's featured image (Media RSS, iTunes, JSON Feed `image`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Absolute, always https: the site is served over https and must not load mixed content.
+    pub url: String,
+    /// Alternative text, when the feed describes the image.
+    pub alt: Option<String>,
+    /// Width in pixels, when given.
+    pub width: Option<u32>,
+    /// Height in pixels, when given.
+    pub height: Option<u32>,
+}
+
 
 /// Where a post came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -93,6 +131,9 @@ impl Post {
             weeknote: false,
             draft: false,
             extra: serde_json::Value::Null,
+            language: None,
+            enclosures: vec![],
+            image: None,
         }
     }
 }

@@ -14,6 +14,8 @@ use lol_html::html_content::Element;
 use lol_html::{HtmlRewriter, Settings, element};
 use url::Url;
 
+use crate::post::Image;
+
 /// Elements a blog post may use.
 const TAGS: &[&str] = &[
     "a",
@@ -239,6 +241,36 @@ fn is_tracker(el: &Element<'_, '_>) -> bool {
     (tiny("width") && tiny("height")) || TRACKERS.iter().any(|t| src.contains(t))
 }
 
+/// The first image of safe HTML (what [`Sanitizer::clean`] or Markdown made), as a post's
+/// featured image when its source names none: with its `alt` (none when empty: shown as
+/// decorative, never as a file name) and size when given. Trackers are already gone.
+pub fn first_image(html: &str) -> Option<Image> {
+    if !html.contains("<img") {
+        return None;
+    }
+    let found: RefCell<Option<Image>> = RefCell::new(None);
+    let settings = Settings::new()
+        .with_strict(false)
+        .append_element_content_handler(element!("img[src]", |el| {
+            if found.borrow().is_some() {
+                return Ok(());
+            }
+            let size = |attr: &str| el.get_attribute(attr).and_then(|v| v.trim().parse().ok());
+            if let Some(url) = el.get_attribute("src").filter(|s| !s.trim().is_empty()) {
+                *found.borrow_mut() = Some(Image {
+                    url,
+                    alt: el.get_attribute("alt").filter(|a| !a.trim().is_empty()),
+                    width: size("width"),
+                    height: size("height"),
+                });
+            }
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    let _ = rewriter.write(html.as_bytes()).and_then(|()| rewriter.end());
+    found.into_inner()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +379,20 @@ mod tests {
     fn ordinary_markup_survives() {
         let html = r#"<p><strong>b</strong> <em>i</em> <code>c</code></p><ul><li>x</li></ul><table><thead><tr><th scope="col">h</th></tr></thead><tbody><tr><td>d</td></tr></tbody></table><blockquote><p>q</p></blockquote>"#;
         assert_eq!(clean(html), html);
+    }
+
+    #[test]
+    fn the_first_image_is_found_with_its_alt_and_size() {
+        let image = first_image(
+            r#"<p>x</p><img src="https://a.example/1.png" alt="A chart" width="640" height="480"><img src="https://a.example/2.png">"#,
+        )
+        .unwrap();
+        assert_eq!(image.url, "https://a.example/1.png");
+        assert_eq!(image.alt.as_deref(), Some("A chart"));
+        assert_eq!((image.width, image.height), (Some(640), Some(480)));
+        let bare = first_image(r#"<img src="https://a.example/p.jpg" alt="" width="wide">"#).unwrap();
+        assert_eq!((bare.alt, bare.width), (None, None));
+        assert_eq!(first_image("<p>No pictures.</p>"), None);
     }
 
     #[test]

@@ -22,6 +22,8 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset};
 use url::Url;
 
+pub use crate::post::{Enclosure, Image};
+
 /// One feed, parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedFeed {
@@ -68,33 +70,6 @@ pub struct Entry {
     pub enclosures: Vec<Enclosure>,
     /// The entry's featured image.
     pub image: Option<Image>,
-}
-
-/// A file attached to an entry: an RSS enclosure, an Atom `rel="enclosure"` link, a Media RSS
-/// audio or video, a JSON Feed attachment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Enclosure {
-    /// Absolute, http(s).
-    pub url: String,
-    /// The media type the feed gives (`audio/mpeg`).
-    pub media_type: Option<String>,
-    /// Size in bytes, when the feed gives a plausible one.
-    pub length: Option<u64>,
-    /// Running time in seconds.
-    pub duration: Option<u32>,
-}
-
-/// An entry's featured image (Media RSS, iTunes, JSON Feed `image`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Image {
-    /// Absolute, always https: the site is served over https and must not load mixed content.
-    pub url: String,
-    /// Alternative text, when the feed describes the image.
-    pub alt: Option<String>,
-    /// Width in pixels, when given.
-    pub width: Option<u32>,
-    /// Height in pixels, when given.
-    pub height: Option<u32>,
 }
 
 /// Something a feed got wrong that was forgiven to read it, in words its owner understands.

@@ -286,7 +286,11 @@ pub fn build(
         .filter_map(|mut p| match &p.source {
             Source::Local(_) => Some((p, None)),
             Source::Feed(key) => by_key.get(key).map(|&s| {
-                p.weeknote |= config.feeds[s.0].weeknotes;
+                let feed = &config.feeds[s.0];
+                p.weeknote |= feed.weeknotes;
+                if feed.language.is_some() {
+                    p.language.clone_from(&feed.language);
+                }
                 (p, Some(s))
             }),
         })
