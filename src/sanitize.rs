@@ -267,7 +267,9 @@ pub fn first_image(html: &str) -> Option<Image> {
             Ok(())
         }));
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    let _ = rewriter.write(html.as_bytes()).and_then(|()| rewriter.end());
+    let _ = rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end());
     found.into_inner()
 }
 
@@ -390,7 +392,8 @@ mod tests {
         assert_eq!(image.url, "https://a.example/1.png");
         assert_eq!(image.alt.as_deref(), Some("A chart"));
         assert_eq!((image.width, image.height), (Some(640), Some(480)));
-        let bare = first_image(r#"<img src="https://a.example/p.jpg" alt="" width="wide">"#).unwrap();
+        let bare =
+            first_image(r#"<img src="https://a.example/p.jpg" alt="" width="wide">"#).unwrap();
         assert_eq!((bare.alt, bare.width), (None, None));
         assert_eq!(first_image("<p>No pictures.</p>"), None);
     }
