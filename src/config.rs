@@ -304,32 +304,54 @@ impl Config {
         Ok(config)
     }
 
-    /// Each language gets a folder of its own, so a tag must be a plain one, given once.
+    /// Each language gets a folder of its own, so a tag must be a real one, given once.
     fn check_languages(&self, path: &Path) -> Result<(), ConfigError> {
         let mut seen: Vec<String> = Vec::new();
         for tag in self.languages() {
-            let plain = !tag.is_empty()
-                && tag.split('-').all(|part| {
-                    (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
-                });
-            let problem = if !plain {
-                Some(format!(
-                    "{tag:?} is not a language tag (write it like \"en-GB\" or \"cy\")"
-                ))
-            } else if seen.contains(&tag.to_ascii_lowercase()) {
-                Some(format!("the language {tag:?} is given twice"))
-            } else {
-                None
-            };
+            let problem = language_tag_problem(tag).or_else(|| {
+                seen.contains(&tag.to_ascii_lowercase())
+                    .then(|| format!("the language {tag:?} is given twice"))
+            });
             if let Some(message) = problem {
                 return Err(ConfigError::Invalid {
                     path: path.to_path_buf(),
-                    message: format!("[site] languages: {message}"),
+                    message: format!("[site] language: {message}"),
                 });
             }
             seen.push(tag.to_ascii_lowercase());
         }
+        for feed in &self.feeds {
+            if let Some(message) = feed.language.as_deref().and_then(language_tag_problem) {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("[[feeds]] {:?}: language: {message}", feed.name()),
+                });
+            }
+        }
         Ok(())
+    }
+
+    /// What is allowed but probably not meant: a title or description given per language that
+    /// has no text for one of the site's languages.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (key, text) in [
+            ("title", &self.site.title),
+            ("description", &self.site.description),
+        ] {
+            let Localised::PerLanguage(by_tag) = text else {
+                continue;
+            };
+            for tag in self.languages() {
+                if !by_tag.keys().any(|t| t.eq_ignore_ascii_case(tag)) {
+                    warnings.push(format!(
+                        "[site] {key} has no text for {tag:?}: {:?} is used",
+                        text.get(tag)
+                    ));
+                }
+            }
+        }
+        warnings
     }
 
     /// Feed names become page paths and archive keys, and one URL fetched twice is waste.
@@ -376,6 +398,19 @@ impl Config {
     pub fn base_path(&self) -> &str {
         self.site.base_url.path()
     }
+}
+
+/// Why `tag` is not a language tag (BCP 47: `cy`, `en-GB`, `zh-Hant`), or `None` if it is.
+pub fn language_tag_problem(tag: &str) -> Option<String> {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let ok = (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    (!ok).then(|| {
+        format!("{tag:?} is not a language tag: write it as a code, like \"cy\" or \"en-GB\"")
+    })
 }
 
 /// The 1-based line of a byte offset.

@@ -261,6 +261,14 @@ pub fn parse(text: &str, path: PathBuf, tz: Tz) -> Result<Post, PostError> {
     if front.title.trim().is_empty() {
         return Err(error(2, "front matter: `title` is empty".to_string()));
     }
+    if let Some(problem) = front
+        .lang
+        .as_deref()
+        .and_then(crate::config::language_tag_problem)
+    {
+        let line = line_of_key(yaml, "lang").map_or(2, |l| l + 1);
+        return Err(error(line, format!("front matter: lang: {problem}")));
+    }
     let rendered = markdown::render(body);
     let image = match front.image {
         Some(url) => Some(Image {
@@ -315,6 +323,16 @@ pub fn parse(text: &str, path: PathBuf, tz: Tz) -> Result<Post, PostError> {
     })
 }
 
+/// The 1-based line of the front matter where `key` is set, if it is set at the top level.
+fn line_of_key(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
 /// Splits `---\n<yaml>\n---\n<body>`; `None` if the file does not open with a front matter.
 fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let rest = text
@@ -339,11 +357,19 @@ fn strip_location(message: &str) -> &str {
     }
 }
 
-/// The text of a new post, as `roundup new` writes it.
-pub fn new_post(title: &str, date: DateTime<FixedOffset>) -> String {
+/// The text of a new post, as `roundup new` writes it: a draft until its writer says not.
+pub fn new_post(title: &str, lang: Option<&str>, date: DateTime<FixedOffset>) -> String {
     let title = serde_json::to_string(title).expect("a string serialises");
+    let lang = lang
+        .map(|l| {
+            format!(
+                "lang: {}\n",
+                serde_json::to_string(l).expect("a string serialises")
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "---\ntitle: {title}\ndate: {}\ntags: []\ndraft: true\n---\n\nWrite your post here. \
+        "---\ntitle: {title}\ndate: {}\n{lang}tags: []\ndraft: true\n---\n\nWrite your post here. \
          The first paragraph is its summary.\n",
         date.format("%Y-%m-%dT%H:%M:%S%:z")
     )
@@ -396,6 +422,13 @@ mod tests {
     }
 
     #[test]
+    fn a_language_that_is_not_a_tag_names_its_line() {
+        let err = parse_str("---\ntitle: T\ndate: 2026-01-01\nlang: welsh\n---\n").unwrap_err();
+        assert_eq!(err.line, 4, "{err}");
+        assert!(err.message.contains("not a language tag"), "{err}");
+    }
+
+    #[test]
     fn an_unknown_key_is_an_error() {
         let err = parse_str("---\ntitle: T\ndate: 2026-01-01\ntitel: x\n---\n").unwrap_err();
         assert_eq!(err.line, 4, "{err}");
@@ -435,8 +468,10 @@ mod tests {
     #[test]
     fn new_posts_parse() {
         let date = DateTime::parse_from_rfc3339("2026-11-24T10:00:00+00:00").unwrap();
-        let text = new_post("Weeknotes: \"quotes\" and: colons", date);
+        let text = new_post("Weeknotes: \"quotes\" and: colons", Some("cy"), date);
         let post = parse_str(&text).unwrap();
+        assert!(post.draft, "a new post is a draft");
+        assert_eq!(post.language.as_deref(), Some("cy"));
         assert_eq!(post.title, "Weeknotes: \"quotes\" and: colons");
         assert_eq!(post.published, date);
     }

@@ -109,6 +109,14 @@ pub enum Note {
     Skipped(Skip),
     /// It was read, but only after mending what was broken in it.
     Repaired(Vec<String>),
+    /// Some of its entries give no date that can be read (nor one in their address): they are
+    /// dated when they were first seen.
+    Undated(usize),
+    /// Where it led is another feed of the blog roll: its posts show under that one.
+    SameAs {
+        /// The other feed's name.
+        other: String,
+    },
 }
 
 impl fmt::Display for Note {
@@ -132,6 +140,17 @@ impl fmt::Display for Note {
                 until.format("%-d %B %Y %H:%M UTC")
             ),
             Note::Repaired(repairs) => write!(f, "read with repairs: {}", repairs.join("; ")),
+            Note::SameAs { other } => write!(
+                f,
+                "it leads to the same feed as {other:?} in feeds.toml, whose posts these are: keep one of the two"
+            ),
+            Note::Undated(1) => f.write_str(
+                "1 entry gives no date that can be read: it is dated when it was first seen",
+            ),
+            Note::Undated(n) => write!(
+                f,
+                "{n} entries give no date that can be read: they are dated when first seen"
+            ),
         }
     }
 }

@@ -24,10 +24,24 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", explain(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes, each cause once: the library's messages already name their cause
+/// ("cannot read x: No such file"), so a cause the message holds is not said again.
+fn explain(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -75,7 +89,12 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
         }
         Command::New(args) => {
-            let path = new::run(&args.root.resolve()?, &args.title, Utc::now())?;
+            let path = new::run(
+                &args.root.resolve()?,
+                &args.title,
+                args.lang.as_deref(),
+                Utc::now(),
+            )?;
             println!("{}", path.display());
             println!(
                 "It is a draft: write it, then set `draft: false` to publish it with the next build."

@@ -17,6 +17,7 @@ use crate::guard::guarded;
 use crate::health::{FeedHealth, FeedKey, FeedState, Note, Skip, Status};
 use crate::ingest;
 use crate::sanitize::Sanitizer;
+use crate::urls::url_key;
 
 /// Brings the archive up to date with the blog roll and returns each feed's health, in
 /// `feeds.toml` order. With no fetcher (`--offline`) nothing is fetched: the health is what
@@ -42,9 +43,24 @@ pub fn refresh(
             .into_par_iter()
             .map(|(request, outcome)| to_update(request, outcome, &sanitizer, now))
             .collect();
+        let by_address: HashMap<String, (&FeedKey, &str)> = config
+            .feeds
+            .iter()
+            .zip(&keys)
+            .map(|(feed, key)| (url_key(feed.url().as_str()), (key, feed.name())))
+            .collect();
         let mut records = Vec::with_capacity(updates.len());
         for (key, update, more) in updates {
-            notes.entry(key.clone()).or_default().extend(more);
+            let feed_notes = notes.entry(key.clone()).or_default();
+            feed_notes.extend(more);
+            if let Some(other) = alias_of(&update)
+                .and_then(|a| by_address.get(&url_key(a)))
+                .filter(|(other, _)| **other != key)
+            {
+                feed_notes.push(Note::SameAs {
+                    other: other.1.to_string(),
+                });
+            }
             records.push((key, update));
         }
         new_entries = archive.record(now, records)?;
@@ -69,6 +85,14 @@ pub fn refresh(
             health
         })
         .collect())
+}
+
+/// The lasting new address an update records, if any.
+fn alias_of(update: &Update) -> Option<&str> {
+    match update {
+        Update::Fetched { alias, .. } | Update::NotModified { alias, .. } => alias.as_deref(),
+        _ => None,
+    }
 }
 
 /// Which feeds to fetch now, with their validators, and which to leave alone and why.
@@ -152,6 +176,10 @@ fn to_update(
                 Ok(Ok((entries, repairs))) => {
                     if !repairs.is_empty() {
                         notes.push(Note::Repaired(repairs));
+                    }
+                    let undated = entries.iter().filter(|e| e.date.is_none()).count();
+                    if undated > 0 {
+                        notes.push(Note::Undated(undated));
                     }
                     Update::Fetched {
                         etag,

@@ -173,17 +173,6 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
     };
     let out = RefCell::new(Vec::with_capacity(html.len()));
     let settings = Settings::new()
-        .append_element_content_handler(element!("h1, h2, h3, h4, h5", |el| {
-            let next = match el.tag_name().as_str() {
-                "h1" => "h2",
-                "h2" => "h3",
-                "h3" => "h4",
-                "h4" => "h5",
-                _ => "h6",
-            };
-            el.set_tag_name(next)?;
-            Ok(())
-        }))
         .append_element_content_handler(element!("a[href]", |el| {
             resolve(el, "href");
             Ok(())
@@ -212,6 +201,24 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
             el.set_attribute("loading", "lazy")?;
             Ok(())
         }));
+    // The page's title is its one `h1`: a post that uses `h1` moves every heading down a
+    // level; one whose headings start at `h2` keeps them, so that none is skipped.
+    // (ammonia writes tag names in lower case.)
+    let settings = if html.contains("<h1") {
+        settings.append_element_content_handler(element!("h1, h2, h3, h4, h5", |el| {
+            let next = match el.tag_name().as_str() {
+                "h1" => "h2",
+                "h2" => "h3",
+                "h3" => "h4",
+                "h4" => "h5",
+                _ => "h6",
+            };
+            el.set_tag_name(next)?;
+            Ok(())
+        }))
+    } else {
+        settings
+    };
     let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
         out.borrow_mut().extend_from_slice(chunk)
     });
@@ -342,6 +349,8 @@ mod tests {
     fn headings_sit_below_the_page_title() {
         let out = clean("<h1>A</h1><h2>B</h2><h5>E</h5><h6>F</h6>");
         assert_eq!(out, "<h2>A</h2><h3>B</h3><h6>E</h6><h6>F</h6>");
+        // Headings that start at h2 stay: moving them would skip a level.
+        assert_eq!(clean("<h2>B</h2><h3>C</h3>"), "<h2>B</h2><h3>C</h3>");
     }
 
     #[test]

@@ -53,15 +53,16 @@ fn feeds_are_fetched_and_each_problem_comes_with_a_fix() {
         checked.contains("feed \"Good\"") && checked.contains("2 entries, newest 3 November 2026"),
         "{checked}"
     );
-    let warnings = report.warnings.join("\n");
+    // A moved feed fails the check, so a pull request adding one is told to fix it.
+    assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
     assert!(
-        warnings.contains("moved permanently")
-            && warnings.contains(&format!("url = \"{}\"", server.url("/good"))),
-        "{warnings}"
+        report.problems[0].contains("moved permanently")
+            && report.problems[0].contains(&format!("url = \"{}\"", server.url("/good"))),
+        "{:?}",
+        report.problems
     );
-    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
-    assert!(report.problems[0].contains("\"Dead\"") && report.problems[0].contains("HTTP 404"));
-    assert!(report.problems[0].contains("fix: there is no feed at this address"));
+    assert!(report.problems[1].contains("\"Dead\"") && report.problems[1].contains("HTTP 404"));
+    assert!(report.problems[1].contains("fix: there is no feed at this address"));
 }
 
 #[test]
@@ -134,7 +135,24 @@ fn a_broken_front_matter_fails_the_check_naming_its_file() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("content/bad.md:3"), "{stderr}");
     assert!(stderr.contains("content/worse.md:1"), "{stderr}");
-    assert!(stderr.contains("2 problem(s) found"), "{stderr}");
+    assert!(stderr.contains("2 problems found"), "{stderr}");
+}
+
+#[test]
+fn a_template_that_fails_on_a_page_fails_the_check() {
+    let site = TestSite::new("");
+    site.post("fine", "2026-01-01", "", "Text.");
+    site.write(
+        "templates/post.html",
+        "{% extends \"base.html\" %}{% block main %}{{ post.titel }}{% endblock main %}",
+    );
+    let report = check::run(&CheckSettings::new(site.root()), common::runtime());
+    assert!(!report.ok());
+    let problems = report.problems.join("\n");
+    assert!(
+        problems.contains("titel") && problems.contains("post.html"),
+        "{problems}"
+    );
 }
 
 #[test]

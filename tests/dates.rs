@@ -262,6 +262,16 @@ fn forms_generators_write() {
             "Wed, 19 Aug 2009 18:28:00 Etc/GMT+5",
             "2009-08-19T18:28:00-05:00",
         ),
+        // RFC 850, HTTP's old date, in a feed a new user tried.
+        (
+            "Monday, 08-Jul-19 08:00:00 BST",
+            "2019-07-08T08:00:00+01:00",
+        ),
+        (
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "1994-11-06T08:49:37+00:00",
+        ),
+        ("08-Jul-2019 08:00", "2019-07-08T08:00:00+00:00"),
     ] {
         assert_eq!(utc(text).as_deref(), Some(want), "{text:?}");
     }

@@ -199,6 +199,7 @@ fn a_feed_read_with_repairs_says_so_in_health_json() {
         Reply::ok(
             "application/rss+xml",
             "<rss version=\"2.0\"><channel><title>Sloppy</title><link>https://s.example/</link>\
+             <item><title>Undated</title><link>https://s.example/2/</link></item>\
              <item><title>Fish & chips</title><link>https://s.example/1/</link>\
              <pubDate>Mon, 02 Nov 2026 10:00:00 +0000</pubDate><description>Caf&eacute;</description>\
              </channel></rss>",
@@ -207,9 +208,11 @@ fn a_feed_read_with_repairs_says_so_in_health_json() {
     let site = TestSite::new(&feeds_toml("Sloppy", &server.url("/feed"), ""));
     let report = build(&site);
     assert_eq!(report.feeds[0].status.as_str(), "ok");
-    assert_eq!(report.remote_posts, 1);
+    assert_eq!(report.remote_posts, 2);
     let health: serde_json::Value = serde_json::from_str(&site.read("health.json")).unwrap();
     let notes = health["feeds"][0]["notes"][0].as_str().unwrap_or_default();
+    let undated = health["feeds"][0]["notes"][1].as_str().unwrap_or_default();
+    assert!(undated.contains("1 entry gives no date"), "{health}");
     assert!(notes.starts_with("read with repairs:"), "{health}");
     for repair in ["unclosed <item>", "unescaped &", "&eacute;"] {
         assert!(notes.contains(repair), "{repair}: {notes}");

@@ -93,6 +93,19 @@ fn every_page_links_to_itself_in_the_other_language() {
         cy.contains(r#"<a href="/tags/data/" hreflang="en-GB" lang="en-GB">English</a>"#),
         "{cy}"
     );
+    assert!(en.contains(
+        r#"<link rel="alternate" hreflang="en-GB" href="https://example.org/tags/data/">"#
+    ));
+    assert!(en.contains(
+        r#"<link rel="alternate" hreflang="x-default" href="https://example.org/tags/data/">"#
+    ));
+    // The host serves the root 404 page for every missing address, in both languages.
+    let missing = page(&site, "404.html");
+    assert!(
+        missing.contains("<h2 id=\"not-found-cy\">Heb ddod o hyd i'r dudalen</h2>"),
+        "{missing}"
+    );
+    assert!(missing.contains(r#"<a href="/cy/">"#), "{missing}");
     // Links within the Welsh pages stay in Welsh; shared files stay at the root.
     assert!(cy.contains(r#"href="/cy/archive/""#), "{cy}");
     assert!(cy.contains(r#"href="/style.css""#), "{cy}");

@@ -11,7 +11,7 @@ mod schema;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::config::FeedConfig;
@@ -381,6 +381,10 @@ fn store_entry(
         .optional()?;
     let first_seen = existing.as_ref().map_or(now, |(seen, _)| *seen);
     post.published = settle_date(entry.date, first_seen);
+    // A post keeps the address it was first given, however its blog retitles it later.
+    if let Some(slug) = existing.as_ref().and_then(|(_, old)| stored_slug(old)) {
+        post.slug = slug;
+    }
     let json = serde_json::to_string(&post).expect("a post always serialises");
     match existing {
         Some((_, old)) if old == json => Ok(false),
@@ -402,15 +406,24 @@ fn store_entry(
     }
 }
 
+/// The slug of a stored post.
+fn stored_slug(json: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Slug {
+        slug: String,
+    }
+    serde_json::from_str::<Slug>(json).ok().map(|s| s.slug)
+}
+
 /// An entry's date: the feed's, unless it has none or claims a time after the entry was first
-/// seen, in which case the time it was first seen. Stable across builds.
+/// seen, in which case the time it was first seen (to the second). Stable across builds.
 fn settle_date(
     date: Option<DateTime<FixedOffset>>,
     first_seen: DateTime<Utc>,
 ) -> DateTime<FixedOffset> {
     match date {
         Some(date) if date.to_utc() <= first_seen => date,
-        _ => first_seen.fixed_offset(),
+        _ => first_seen.trunc_subsecs(0).fixed_offset(),
     }
 }
 

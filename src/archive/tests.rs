@@ -254,3 +254,28 @@ fn an_archive_of_version_1_split_by_a_move_is_joined() {
         Some("b")
     );
 }
+
+#[test]
+fn a_retitled_entry_keeps_its_first_slug_and_undated_ones_are_dated_to_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open(dir.path()).unwrap();
+    let seen = DateTime::parse_from_rfc3339("2026-01-01T10:00:00.123456789Z")
+        .unwrap()
+        .to_utc();
+    archive
+        .record(seen, vec![(key(), fetched(vec![incoming("a", None)]))])
+        .unwrap();
+    let mut retitled = incoming("a", None);
+    retitled.post.title = "A new title".into();
+    retitled.post.slug = "a-new-title".into();
+    archive
+        .record(
+            time("2026-01-02T00:00:00Z"),
+            vec![(key(), fetched(vec![retitled]))],
+        )
+        .unwrap();
+    let stored = &archive.entries().unwrap()[0].post;
+    assert_eq!(stored.title, "A new title");
+    assert_eq!(stored.slug, "a", "its address stays");
+    assert_eq!(stored.published.to_rfc3339(), "2026-01-01T10:00:00+00:00");
+}

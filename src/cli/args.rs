@@ -109,8 +109,9 @@ pub(crate) struct BuildArgs {
     /// Do not use the network: build from content/ and the archive of feed entries.
     #[arg(long)]
     pub(crate) offline: bool,
-    /// Exit with 1 when more than PERCENT of the fetched feeds fail (the site is still written).
-    #[arg(long, value_name = "PERCENT")]
+    /// Exit with 1 when more than PERCENT (0 to 100) of the fetched feeds fail; the site is
+    /// still written.
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
     pub(crate) fail_on_feed_errors: Option<f64>,
     /// Print only errors.
     #[arg(long, short = 'q')]
@@ -208,6 +209,9 @@ impl CheckArgs {
 pub(crate) struct NewArgs {
     /// The post's title; its file name is made from it.
     pub(crate) title: String,
+    /// The post's language, when it is not the site's first: `--lang cy`.
+    #[arg(long, value_name = "TAG")]
+    pub(crate) lang: Option<String>,
     #[command(flatten)]
     pub(crate) root: RootArg,
 }
@@ -217,6 +221,17 @@ pub(crate) struct InitArgs {
     /// The folder to create; it must be empty or not exist.
     #[arg(value_name = "DIR")]
     pub(crate) dir: PathBuf,
+}
+
+fn percent(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if (0.0..=100.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not a percentage from 0 to 100"))
+    }
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {

@@ -6,19 +6,41 @@ use roundup::cmd::check::CheckReport;
 use roundup::cmd::serve::ServeEvent;
 use roundup::health::{self, Attention, FeedHealth};
 
+/// "1 post", "2 posts".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub(crate) fn build(report: &BuildReport, offline: bool) {
     feeds(&report.feeds, report.fetch_seconds, offline);
     println!(
-        "Built {} pages ({} local posts, {} from feeds) into {} in {:.2}s",
-        report.render.pages,
-        report.local_posts,
+        "Built {} ({}, {} from feeds) into {} in {:.2}s",
+        count(report.render.pages, "page", "pages"),
+        count(report.local_posts, "local post", "local posts"),
         report.remote_posts,
         report.output_dir.display(),
         report.seconds
     );
+    let held = report.held_back;
+    if held.drafts + held.future > 0 {
+        let mut left = Vec::new();
+        if held.drafts > 0 {
+            left.push(format!(
+                "{} (--drafts publishes them)",
+                count(held.drafts, "draft", "drafts")
+            ));
+        }
+        if held.future > 0 {
+            left.push(format!(
+                "{} dated in the future (--future publishes them)",
+                count(held.future, "post", "posts")
+            ));
+        }
+        println!("  left out: {}", left.join(", "));
+    }
     println!(
-        "  {} files written, {} unchanged, {:.1} MB",
-        report.output.written,
+        "  {} written, {} unchanged, {:.1} MB",
+        count(report.output.written, "file", "files"),
         report.output.unchanged,
         report.output.bytes as f64 / 1e6
     );
@@ -54,8 +76,10 @@ fn feeds(feeds: &[FeedHealth], seconds: f64, offline: bool) {
             .collect();
         let new: usize = feeds.iter().map(|f| f.new_entries).sum();
         println!(
-            "Fetched {fetched} feeds in {seconds:.1}s: {}; {new} new entries",
-            counts.join(", ")
+            "Fetched {} in {seconds:.1}s: {}; {}",
+            count(fetched, "feed", "feeds"),
+            counts.join(", "),
+            count(new, "new entry", "new entries")
         );
     }
     for line in health::attention(feeds) {
@@ -95,7 +119,10 @@ pub(crate) fn check(report: &CheckReport) {
         eprintln!("error: {problem}");
     }
     if !report.ok() {
-        eprintln!("{} problem(s) found", report.problems.len());
+        eprintln!(
+            "{} found",
+            count(report.problems.len(), "problem", "problems")
+        );
     }
 }
 
@@ -107,10 +134,20 @@ pub(crate) fn serve(event: ServeEvent, open: bool) {
                 open_in_browser(url.as_str());
             }
         }
-        ServeEvent::Built(report) => println!(
-            "Built {} pages in {:.2}s ({} local posts, {} from feeds)",
-            report.render.pages, report.seconds, report.local_posts, report.remote_posts
-        ),
+        ServeEvent::Built(report) => {
+            println!(
+                "Built {} in {:.2}s ({}, {} from feeds)",
+                count(report.render.pages, "page", "pages"),
+                report.seconds,
+                count(report.local_posts, "local post", "local posts"),
+                report.remote_posts
+            );
+            if !report.feeds.is_empty() && report.feeds.iter().all(|f| f.entries == 0) {
+                println!(
+                    "  no posts from feeds yet: `roundup serve --fetch` fetches them first (rebuilds use what it fetched)"
+                );
+            }
+        }
         ServeEvent::Failed(error) => {
             eprintln!("error: {error}\n(the server goes on with the last good build)")
         }

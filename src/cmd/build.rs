@@ -16,7 +16,7 @@ use crate::health::FeedHealth;
 use crate::output::{OutputError, OutputStats, Staging};
 use crate::refresh::refresh;
 use crate::render::{self, RenderError, RenderStats, Theme, ThemeError};
-use crate::site::{self, Selection};
+use crate::site::{self, HeldBack, Selection};
 
 /// What `roundup build` runs with, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -65,6 +65,8 @@ pub struct BuildReport {
     pub remote_posts: usize,
     /// How each feed fared, in `feeds.toml` order.
     pub feeds: Vec<FeedHealth>,
+    /// Posts left out: drafts and posts dated in the future.
+    pub held_back: HeldBack,
     /// Seconds spent fetching and parsing feeds.
     pub fetch_seconds: f64,
     /// What rendering made.
@@ -148,6 +150,7 @@ pub fn run(
         local_posts: site.posts.len() - remote_posts,
         remote_posts,
         feeds,
+        held_back: site.held_back,
         fetch_seconds,
         render,
         output,

@@ -103,14 +103,18 @@ pub fn run(settings: &CheckSettings, runtime: &Handle) -> CheckReport {
             .extend(e.errors.iter().map(ToString::to_string)),
     }
     let Some(config) = config else { return report };
+    report.warnings.extend(config.warnings());
     report.warnings.extend(near_duplicates(&config));
     match Theme::load(&settings.root, &config.site.theme)
         .map_err(render::RenderError::from)
         .and_then(|theme| render::check_theme(&theme, &config))
     {
-        Ok(()) => report
-            .checked
-            .push(format!("theme {:?}", config.site.theme)),
+        Ok(warnings) => {
+            report
+                .checked
+                .push(format!("theme {:?}", config.site.theme));
+            report.warnings.extend(warnings);
+        }
         Err(e) => report.problems.push(e.to_string()),
     }
     let mut moves = Vec::new();
@@ -129,9 +133,8 @@ pub fn run(settings: &CheckSettings, runtime: &Handle) -> CheckReport {
             report.problems.push(e);
         }
     }
-    if settings.links
-        && report.ok()
-        && let Err(e) = check_links(&settings.root, runtime, &mut report)
+    if report.ok()
+        && let Err(e) = check_build(&settings.root, settings.links, runtime, &mut report)
     {
         report.problems.push(e);
     }
@@ -268,21 +271,35 @@ fn check_feeds(
                 to.to_string(),
             ));
         }
-        check_feed(feed.name(), &request, outcome, report);
+        check_feed(feed.name(), &request, outcome, settings.fix, report);
     }
     Ok(moves)
 }
 
-fn check_feed(name: &str, request: &Request, outcome: Outcome, report: &mut CheckReport) {
+/// Reports on one fetched feed. A feed that moved or is a page is a problem to fix in
+/// `feeds.toml` (so that a pull request adding it fails), unless `fixing` fixes it now.
+fn check_feed(
+    name: &str,
+    request: &Request,
+    outcome: Outcome,
+    fixing: bool,
+    report: &mut CheckReport,
+) {
     let label = format!("feed {name:?} <{}>", request.url);
-    if let Some(to) = outcome.moved_to() {
-        report.warnings.push(format!(
-            "{label}: moved permanently to {to}\n  fix: put url = \"{to}\" in feeds.toml (roundup check --feeds --fix does it)"
-        ));
+    let fix = |what: String, to: &url::Url| {
+        format!(
+            "{what}\n  fix: put url = \"{to}\" in feeds.toml (roundup check --feeds --fix does it)"
+        )
+    };
+    if let Some(to) = outcome.moved_to().filter(|_| !fixing) {
+        report
+            .problems
+            .push(fix(format!("{label}: moved permanently to {to}"), to));
     }
-    if let Some(to) = outcome.discovered() {
-        report.warnings.push(format!(
-            "{label}: this is a web page; its feed is {to}\n  fix: put url = \"{to}\" in feeds.toml (roundup check --feeds --fix does it)"
+    if let Some(to) = outcome.discovered().filter(|_| !fixing) {
+        report.problems.push(fix(
+            format!("{label}: this is a web page; its feed is {to}"),
+            to,
         ));
     }
     match outcome {
@@ -298,6 +315,19 @@ fn check_feed(name: &str, request: &Request, outcome: Outcome, report: &mut Chec
                         parsed.entries.len(),
                         newest.map_or("undated".to_string(), |d| d.format("%-d %B %Y").to_string())
                     ));
+                    if !parsed.repairs.is_empty() {
+                        let repairs: Vec<String> = parsed.repairs.iter().map(ToString::to_string).collect();
+                        report.warnings.push(format!(
+                            "{label}: read with repairs: {}\n  fix: ask the blog's owners to fix their feed; roundup reads it meanwhile",
+                            repairs.join("; ")
+                        ));
+                    }
+                    let undated = parsed.entries.iter().filter(|e| e.published.is_none() && e.updated.is_none()).count();
+                    if undated > 0 {
+                        report.warnings.push(format!(
+                            "{label}: {undated} of its entries give no date that can be read; they will be dated when first seen"
+                        ));
+                    }
                 }
                 Err(e) => report.problems.push(format!(
                     "{label}: {e}\n  fix: open the address in a browser; if it is the blog itself, use its feed's address (often ending /feed/, /rss/ or /atom.xml)"
@@ -392,7 +422,14 @@ fn changed_feeds<'a>(
         .collect())
 }
 
-fn check_links(root: &Path, runtime: &Handle, report: &mut CheckReport) -> Result<(), String> {
+/// Builds the site aside, offline, so that whatever would stop `roundup build` (a template
+/// that fails on a page, say) is found; with `links`, checks every internal link of it.
+fn check_build(
+    root: &Path,
+    links: bool,
+    runtime: &Handle,
+    report: &mut CheckReport,
+) -> Result<(), String> {
     let aside = std::env::temp_dir().join(format!("roundup-check-{}", std::process::id()));
     let mut settings = BuildSettings::new(root);
     settings.output = aside.join("site");
@@ -400,13 +437,22 @@ fn check_links(root: &Path, runtime: &Handle, report: &mut CheckReport) -> Resul
     let result = build::run(&settings, runtime, &Silent)
         .map_err(|e| e.to_string())
         .and_then(|built| {
+            if !links {
+                return Ok((built, None));
+            }
             let config = build::load_config(&settings).map_err(|e| e.to_string())?;
             let broken = linkcheck::check(&built.output_dir, &config.site.base_url)
                 .map_err(|e| format!("cannot check the links: {e}"))?;
-            Ok((built, broken))
+            Ok((built, Some(broken)))
         });
     let _ = std::fs::remove_dir_all(&aside);
     let (built, broken) = result?;
+    report
+        .checked
+        .push(format!("the site builds: {} pages", built.render.pages));
+    let Some(broken) = broken else {
+        return Ok(());
+    };
     if broken.is_empty() {
         report.checked.push(format!(
             "links: every internal link of {} pages resolves",

@@ -9,8 +9,14 @@ use crate::config::Config;
 use crate::content;
 use crate::slug::slugify;
 
-/// Writes `content/<slug>.md` for `title`, dated `now` in the site's time zone; returns its path.
-pub fn run(root: &Path, title: &str, now: DateTime<Utc>) -> Result<PathBuf, CommandError> {
+/// Writes `content/<slug>.md` for `title` (in language `lang`, if given), dated `now` in the
+/// site's time zone; returns its path.
+pub fn run(
+    root: &Path,
+    title: &str,
+    lang: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<PathBuf, CommandError> {
     if title.trim().is_empty() {
         return Err(CommandError::Refused(
             "a post needs a title: roundup new \"Weeknotes: 24 November\"".to_string(),
@@ -27,6 +33,7 @@ pub fn run(root: &Path, title: &str, now: DateTime<Utc>) -> Result<PathBuf, Comm
         )));
     }
     let date = now.with_timezone(&config.site.timezone).fixed_offset();
-    std::fs::write(&path, content::new_post(title.trim(), date)).map_err(io("write", &path))?;
+    std::fs::write(&path, content::new_post(title.trim(), lang, date))
+        .map_err(io("write", &path))?;
     Ok(path)
 }

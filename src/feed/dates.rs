@@ -166,7 +166,7 @@ fn words(c: &[char], default_offset: i32) -> Option<DateTime<FixedOffset>> {
     let (mut month_name, mut time, mut offset) = (None, None, None);
     let (mut i, mut tokens) = (0, 0);
     while i < c.len() {
-        if c[i].is_whitespace() || c[i] == ',' {
+        if c[i].is_whitespace() || c[i] == ',' || joins_day_and_month(c, i) {
             i += 1;
             continue;
         }
@@ -276,6 +276,17 @@ fn words(c: &[char], default_offset: i32) -> Option<DateTime<FixedOffset>> {
     };
     let offset = offset.unwrap_or(default_offset);
     build(year as i32, month, day, time.unwrap_or_default(), offset)
+}
+
+/// Whether `c[i]` is the dash of RFC 850's `08-Jul-19` (HTTP's old date, still seen in
+/// feeds): between a number and a month's name, either way round.
+fn joins_day_and_month(c: &[char], i: usize) -> bool {
+    let (Some(before), Some(after)) = (i.checked_sub(1).map(|b| c[b]), c.get(i + 1)) else {
+        return false;
+    };
+    c[i] == '-'
+        && ((before.is_ascii_digit() && after.is_alphabetic())
+            || (before.is_alphabetic() && after.is_ascii_digit()))
 }
 
 /// Whether `c[i..]` is the `05` of `9.05`: two digits, not followed by `.digit` (a date).

@@ -105,6 +105,8 @@ pub struct Catalogue {
     table: toml::Table,
     months: Vec<String>,
     days: Vec<String>,
+    /// Whether any file gives strings for the language itself, not only the English beneath.
+    own: bool,
 }
 
 impl Catalogue {
@@ -112,10 +114,11 @@ impl Catalogue {
     /// from the built-in theme, the site's theme and the site, later layers winning.
     pub fn load(theme: &Theme, tag: &str) -> Result<Catalogue, CatalogueError> {
         let mut layers: Vec<Layer> = Vec::new();
-        for stem in stems("en").into_iter().chain(stems(tag)) {
-            layers.extend(built_in_catalogue(&stem));
-            layers.extend(theme.catalogues.get(&stem).into_iter().flatten().cloned());
-        }
+        let english = layers_of(theme, &stems("en"));
+        let native = layers_of(theme, &stems(tag));
+        let own = primary(tag) == "en" || !native.is_empty();
+        layers.extend(english);
+        layers.extend(native);
         let mut table = toml::Table::new();
         for layer in &layers {
             let more: toml::Table =
@@ -128,6 +131,15 @@ impl Catalogue {
                     })?;
             check_shapes(&table, &more, "", &layer.origin)?;
             merge(&mut table, more);
+        }
+        if !own {
+            // Without strings of its own the language would call itself "English".
+            let mut name = toml::Table::new();
+            name.insert("name".into(), toml::Value::String(tag.to_string()));
+            merge(
+                &mut table,
+                toml::Table::from_iter([("language".into(), name.into())]),
+            );
         }
         let list = |key: &str, len: usize, expected: &'static str| {
             let values: Option<Vec<String>> = lookup(&table, key)
@@ -147,7 +159,13 @@ impl Catalogue {
             table,
             months,
             days,
+            own,
         })
+    }
+
+    /// Whether the language has strings of its own (else its pages are in English).
+    pub fn is_own(&self) -> bool {
+        self.own
     }
 
     /// The language tag it is for.
@@ -226,6 +244,16 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
         out = out.replace(&format!("{{{name}}}"), value);
     }
     out
+}
+
+/// The layers of the built-in theme, the site's theme and the site for these file stems.
+fn layers_of(theme: &Theme, stems: &[String]) -> Vec<Layer> {
+    let mut layers = Vec::new();
+    for stem in stems {
+        layers.extend(built_in_catalogue(stem));
+        layers.extend(theme.catalogues.get(stem).into_iter().flatten().cloned());
+    }
+    layers
 }
 
 /// The file stems a language tag reads, general first: `en-GB` -> `en`, `en-gb`.
@@ -347,6 +375,20 @@ mod tests {
         );
         let broken = theme_with("[nav\n");
         assert!(Catalogue::load(&broken, "cy").is_err());
+    }
+
+    #[test]
+    fn a_language_with_no_strings_of_its_own_is_in_english_and_named_by_its_tag() {
+        let ga = Catalogue::load(&Theme::default(), "ga").unwrap();
+        assert!(!ga.is_own());
+        assert_eq!(ga.text("nav.latest"), "Latest");
+        assert_eq!(ga.text("language.name"), "ga");
+        assert!(Catalogue::load(&Theme::default(), "cy").unwrap().is_own());
+        assert!(
+            Catalogue::load(&Theme::default(), "en-GB")
+                .unwrap()
+                .is_own()
+        );
     }
 
     #[test]

@@ -132,12 +132,20 @@ fn emit(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
 }
 
 /// Compiles the theme's templates and reads its interface strings in every language of the
-/// site, to report their errors without building.
-pub fn check_theme(theme: &Theme, config: &Config) -> Result<(), RenderError> {
+/// site, to report their errors without building; returns what is worth a warning.
+pub fn check_theme(theme: &Theme, config: &Config) -> Result<Vec<String>, RenderError> {
+    let mut warnings = Vec::new();
     for language in Language::all(config, theme)? {
         templates::load(theme, config, &language, &Links::new(config))?;
+        if !language.catalogue.is_own() {
+            warnings.push(format!(
+                "the theme has no interface strings for {:?}: its pages are in English; add i18n/{}.toml",
+                language.tag(),
+                language.tag().to_ascii_lowercase()
+            ));
+        }
     }
-    Ok(())
+    Ok(warnings)
 }
 
 /// Renders every page, feed and static file of `site` into `sink`; the search index is built

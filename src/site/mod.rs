@@ -201,6 +201,17 @@ pub struct Site {
     pub weeks: Vec<Week>,
     /// The time zone dates are shown in.
     pub tz: Tz,
+    /// Posts left out, and why.
+    pub held_back: HeldBack,
+}
+
+/// Posts not published in this build, as the command line asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HeldBack {
+    /// Drafts, which `--drafts` publishes.
+    pub drafts: usize,
+    /// Posts dated after "now", which `--future` publishes.
+    pub future: usize,
 }
 
 impl Site {
@@ -253,6 +264,8 @@ pub fn build(
     selection: Selection,
 ) -> Site {
     let off_home = off_home(&remote, config.fetch.new_feed_items);
+    let primary = config.languages()[0];
+    let mut held_back = HeldBack::default();
     let by_key: HashMap<&FeedKey, SourceIx> = feeds
         .iter()
         .enumerate()
@@ -281,10 +294,23 @@ pub fn build(
     let mut posts: Vec<(Post, Option<SourceIx>)> = local
         .into_iter()
         .chain(remote.into_iter().map(|s| s.post))
-        .filter(|p| selection.drafts || !p.draft)
-        .filter(|p| selection.future || p.published.with_timezone(&Utc) <= selection.now)
+        .filter(|p| {
+            let keep = selection.drafts || !p.draft;
+            held_back.drafts += usize::from(!keep);
+            keep
+        })
+        .filter(|p| {
+            let keep = selection.future || p.published.with_timezone(&Utc) <= selection.now;
+            held_back.future += usize::from(!keep);
+            keep
+        })
         .filter_map(|mut p| match &p.source {
-            Source::Local(_) => Some((p, None)),
+            Source::Local(_) => {
+                // A post written here is in the site's first language unless it says not,
+                // so that on the pages of another language it is marked as such.
+                p.language.get_or_insert_with(|| primary.to_string());
+                Some((p, None))
+            }
             Source::Feed(key) => by_key.get(key).map(|&s| {
                 let feed = &config.feeds[s.0];
                 p.weeknote |= feed.weeknotes;
@@ -341,6 +367,7 @@ pub fn build(
         organisations,
         weeks,
         tz: config.site.timezone,
+        held_back,
     }
 }
 

@@ -309,3 +309,25 @@ fn every_blog_knows_its_organisation() {
     assert!(site.organisation_of(&site.sources[2]).is_none());
     assert_eq!(site.sources[2].path, "sources/c/");
 }
+
+#[test]
+fn a_local_post_is_in_the_sites_first_language_unless_it_says_not() {
+    let text = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\nlanguages = [\"en-GB\", \"cy\"]\n";
+    let config = Config::parse(text, Path::new("feeds.toml")).unwrap();
+    let welsh = Post {
+        language: Some("cy".into()),
+        ..post("cy", "2026-01-02T00:00:00Z", &[])
+    };
+    let site = make(
+        &config,
+        vec![post("en", "2026-01-01T00:00:00Z", &[]), welsh],
+    );
+    let language = |id: &str| {
+        site.posts
+            .iter()
+            .find(|p| p.post.id == id)
+            .and_then(|p| p.post.language.clone())
+    };
+    assert_eq!(language("en").as_deref(), Some("en-GB"));
+    assert_eq!(language("cy").as_deref(), Some("cy"));
+}

@@ -64,8 +64,11 @@ struct PageMeta {
     canonical: String,
     /// The feeds that fit this page, most specific first, for `<link rel="alternate">`.
     feeds: Vec<FeedLink>,
-    /// The same page in the site's other languages.
+    /// The same page in the site's other languages, for the link to each.
     alternates: Vec<Alternate>,
+    /// The page in every language, this one included, the first first, for `<link rel=
+    /// "alternate" hreflang>`; empty when the site has one language.
+    translations: Vec<Alternate>,
 }
 
 /// The same page in another language.
@@ -90,6 +93,16 @@ pub(super) struct Page {
     pub kind: PageKind,
     template: &'static str,
     context: Context,
+}
+
+/// The 404 page's message in another language.
+#[derive(Debug, Serialize)]
+struct NotFoundElsewhere {
+    lang: String,
+    title: String,
+    body: String,
+    home: String,
+    home_label: String,
 }
 
 /// A paginated list of posts to plan.
@@ -179,7 +192,8 @@ impl<'a> Plan<'a> {
             search,
         );
         let title = strings.text("titles.not_found");
-        let not_found = Context::new();
+        let mut not_found = Context::new();
+        not_found.insert("others", &plan.not_found_elsewhere());
         plan.single(
             paths::NOT_FOUND,
             PageKind::NotFound,
@@ -188,6 +202,25 @@ impl<'a> Plan<'a> {
             not_found,
         );
         plan
+    }
+
+    /// The 404 page in the site's other languages, for the first language's: a host such as
+    /// GitHub Pages serves that one page for every missing address, `/cy/…` included.
+    fn not_found_elsewhere(&self) -> Vec<NotFoundElsewhere> {
+        if !self.views.language.prefix.is_empty() {
+            return Vec::new();
+        }
+        self.languages
+            .iter()
+            .skip(1)
+            .map(|l| NotFoundElsewhere {
+                lang: l.tag().to_string(),
+                title: l.catalogue.text("titles.not_found").to_string(),
+                body: l.catalogue.text("not_found.body").to_string(),
+                home: l.links.url(paths::HOME),
+                home_label: l.catalogue.text("not_found.latest").to_string(),
+            })
+            .collect()
     }
 
     /// The interface strings of the plan's language.
@@ -243,6 +276,7 @@ impl<'a> Plan<'a> {
                     canonical,
                     feeds: self.site_feeds.clone(),
                     alternates: self.alternates(&post.path),
+                    translations: self.translations(&post.path),
                 },
             );
             context.insert("post", &view);
@@ -266,9 +300,19 @@ impl<'a> Plan<'a> {
 
     /// The page at `path` in every language but this one.
     fn alternates(&self, path: &str) -> Vec<Alternate> {
+        self.translations(path)
+            .into_iter()
+            .filter(|a| a.lang != self.views.language.tag())
+            .collect()
+    }
+
+    /// The page at `path` in every language, when there are several.
+    fn translations(&self, path: &str) -> Vec<Alternate> {
+        if self.languages.len() < 2 {
+            return Vec::new();
+        }
         self.languages
             .iter()
-            .filter(|l| l.prefix != self.views.language.prefix)
             .map(|l| Alternate {
                 lang: l.tag().to_string(),
                 name: l.catalogue.text("language.name").to_string(),
@@ -292,6 +336,7 @@ impl<'a> Plan<'a> {
             canonical: self.links().permalink(path),
             feeds: own.iter().chain(&self.site_feeds).cloned().collect(),
             alternates: self.alternates(path),
+            translations: self.translations(path),
         }
     }
 
