@@ -306,7 +306,10 @@ pub fn parse(text: &str, path: PathBuf, tz: Tz) -> Result<Post, PostError> {
         weeknote: front.weeknote,
         draft: front.draft,
         extra: front.extra,
-        language: front.lang.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
+        language: front
+            .lang
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty()),
         image,
         enclosures: Vec::new(),
     })

@@ -80,7 +80,6 @@ pub struct Image {
     pub height: Option<u32>,
 }
 
-
 /// Where a post came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Source {

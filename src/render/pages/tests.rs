@@ -78,7 +78,7 @@ fn site(config: &Config) -> Site {
         future: false,
         now: Utc::now(),
     };
-    site::build(config, local, remote, &health, selection)
+    site::build(config, local, remote, &health, &[], selection)
 }
 
 #[test]
