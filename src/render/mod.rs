@@ -4,6 +4,7 @@
 //! 100,000 posts never holds all its pages in memory at once.
 
 mod feeds;
+mod media;
 mod pages;
 mod paginate;
 mod search;

@@ -135,7 +135,12 @@ fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> Fe
         external_url: post.post.original_url.clone(),
         published: post.post.published,
         updated: post.post.updated,
-        authors: post.post.authors.clone(),
+        // The names as the site spells them, aliases applied, as on the author pages.
+        authors: post
+            .authors
+            .iter()
+            .map(|&a| site.author(a).name.clone())
+            .collect(),
         categories,
         summary: post.post.summary.clone(),
         content: whole.then(|| post.post.content.clone()),
@@ -146,6 +151,11 @@ fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> Fe
                 s.feed.homepage.as_ref().map(|u| u.to_string()),
             )
         }),
+        enclosures: post.post.enclosures.clone(),
+        image: post
+            .image
+            .as_ref()
+            .map(|i| super::media::absolute(links, &i.src)),
     }
 }
 
@@ -159,10 +169,18 @@ fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
             .original_url
             .clone()
             .unwrap_or_else(|| links.permalink(&post.path));
-        let from = post
+        // Weeknotes are personal: the digest names whose each one is, beside its blog.
+        let from: Vec<&str> = post
             .source
-            .map(|s| format!(" – {}", escape(site.source(s).feed.name())))
-            .unwrap_or_default();
+            .map(|s| site.source(s).feed.name())
+            .into_iter()
+            .chain(post.authors.iter().map(|&a| site.author(a).name.as_str()))
+            .collect();
+        let from = if from.is_empty() {
+            String::new()
+        } else {
+            format!(" – {}", escape(&from.join(", ")))
+        };
         html.push_str(&format!(
             "<li><a href=\"{}\">{}</a>{from}\n{}</li>\n",
             escape(&href),
@@ -195,6 +213,8 @@ fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
         ),
         content: Some(html),
         source: None,
+        enclosures: Vec::new(),
+        image: None,
     }
 }
 

@@ -124,10 +124,25 @@ fn meaningful_alt(alt: &str, url: &str) -> Option<String> {
 }
 
 /// Keeps the enclosures a reader's browser or podcast app can fetch: http(s) only, whatever an
-/// older archive or a hand-edited export holds.
+/// older archive or a hand-edited export holds. One the feed gave no useful type is typed by
+/// its file's extension, as a player needs a type to choose (`<source type>`, RSS's required
+/// `type`), and an unknown type is better than a wrong one.
 pub(super) fn web_enclosures(enclosures: &mut Vec<Enclosure>) {
-    enclosures.retain(|e| {
-        Url::parse(&e.url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+    enclosures.retain_mut(|e| {
+        let Ok(url) = Url::parse(&e.url) else {
+            return false;
+        };
+        if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+            return false;
+        }
+        let vague = e
+            .media_type
+            .as_deref()
+            .is_none_or(|t| t.is_empty() || t == "application/octet-stream");
+        if vague && let Some(guess) = mime_guess::from_path(url.path()).first() {
+            e.media_type = Some(guess.essence_str().to_string());
+        }
+        true
     });
 }
 
@@ -203,7 +218,7 @@ mod tests {
     }
 
     #[test]
-    fn only_web_enclosures_are_kept() {
+    fn only_web_enclosures_are_kept_and_each_has_a_type_where_one_can_be_told() {
         let enclosure = |url: &str| Enclosure {
             url: url.into(),
             media_type: None,
@@ -216,11 +231,24 @@ mod tests {
             enclosure("javascript:alert(1)"),
             enclosure("http://cdn.example/b.mp3"),
         ];
+        all.push(Enclosure {
+            media_type: Some("video/mp4".into()),
+            ..enclosure("https://cdn.example/c.mp3")
+        });
+        all.push(enclosure("https://cdn.example/download?id=7"));
         web_enclosures(&mut all);
-        let urls: Vec<&str> = all.iter().map(|e| e.url.as_str()).collect();
+        let kept: Vec<(&str, Option<&str>)> = all
+            .iter()
+            .map(|e| (e.url.as_str(), e.media_type.as_deref()))
+            .collect();
         assert_eq!(
-            urls,
-            ["https://cdn.example/a.mp3", "http://cdn.example/b.mp3"]
+            kept,
+            [
+                ("https://cdn.example/a.mp3", Some("audio/mpeg")),
+                ("http://cdn.example/b.mp3", Some("audio/mpeg")),
+                ("https://cdn.example/c.mp3", Some("video/mp4")),
+                ("https://cdn.example/download?id=7", None),
+            ]
         );
     }
 }
