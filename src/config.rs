@@ -42,17 +42,22 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
-    /// The site's name, shown in every page's header and in its feeds.
-    pub title: String,
+    /// The site's name, shown in every page's header and in its feeds; one for all languages,
+    /// or a table of one per language.
+    pub title: Localised,
     /// Where the site is published; always ends in `/`. Every absolute link starts with it.
     #[serde(deserialize_with = "de_base_url")]
     pub base_url: Url,
     /// One or two sentences about the site, for its home page, feeds and search engines.
     #[serde(default)]
-    pub description: String,
-    /// The BCP 47 language tag of the site's pages.
+    pub description: Localised,
+    /// The BCP 47 language tag of the site's pages, when it has one language.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The languages of a bilingual (or more) site: the first at the root, each other under
+    /// `/<tag>/`, every page in each. Empty: `language` alone.
+    #[serde(default)]
+    pub languages: Vec<String>,
     /// The theme under `themes/` to render with.
     #[serde(default = "default_theme")]
     pub theme: String,
@@ -76,6 +81,43 @@ pub struct SiteConfig {
     /// What that picture shows, for readers who cannot see it.
     #[serde(default)]
     pub image_alt: Option<String>,
+}
+
+/// Text given once for every language, or once for each: `title = "Notes"` or
+/// `title = { en-GB = "Notes", cy = "Nodiadau" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Localised {
+    /// The same in every language.
+    Same(String),
+    /// By language tag.
+    PerLanguage(BTreeMap<String, String>),
+}
+
+impl Default for Localised {
+    fn default() -> Self {
+        Localised::Same(String::new())
+    }
+}
+
+impl Localised {
+    /// The text for `tag`: its own, else that of its primary language (`cy` for `cy-GB`), else
+    /// the first given.
+    pub fn get(&self, tag: &str) -> &str {
+        match self {
+            Localised::Same(text) => text,
+            Localised::PerLanguage(by_tag) => {
+                let primary =
+                    |t: &str| t.split(['-', '_']).next().unwrap_or(t).to_ascii_lowercase();
+                by_tag
+                    .iter()
+                    .find(|(t, _)| t.eq_ignore_ascii_case(tag))
+                    .or_else(|| by_tag.iter().find(|(t, _)| primary(t) == primary(tag)))
+                    .or_else(|| by_tag.iter().next())
+                    .map_or("", |(_, text)| text.as_str())
+            }
+        }
+    }
 }
 
 /// What the feeds this site publishes carry of each post.
@@ -279,7 +321,36 @@ impl Config {
             message: e.to_string().trim_end().to_string(),
         })?;
         config.check_duplicates(text, path)?;
+        config.check_languages(path)?;
         Ok(config)
+    }
+
+    /// Each language gets a folder of its own, so a tag must be a plain one, given once.
+    fn check_languages(&self, path: &Path) -> Result<(), ConfigError> {
+        let mut seen: Vec<String> = Vec::new();
+        for tag in self.languages() {
+            let plain = !tag.is_empty()
+                && tag.split('-').all(|part| {
+                    (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+                });
+            let problem = if !plain {
+                Some(format!(
+                    "{tag:?} is not a language tag (write it like \"en-GB\" or \"cy\")"
+                ))
+            } else if seen.contains(&tag.to_ascii_lowercase()) {
+                Some(format!("the language {tag:?} is given twice"))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("[site] languages: {message}"),
+                });
+            }
+            seen.push(tag.to_ascii_lowercase());
+        }
+        Ok(())
     }
 
     /// Feed names become page paths and archive keys, and one URL fetched twice is waste.
@@ -311,6 +382,15 @@ impl Config {
             urls.insert(feed.url().as_str(), url_line);
         }
         Ok(())
+    }
+
+    /// The languages the site is built in, the first at the root.
+    pub fn languages(&self) -> Vec<&str> {
+        if self.site.languages.is_empty() {
+            vec![self.site.language.as_str()]
+        } else {
+            self.site.languages.iter().map(String::as_str).collect()
+        }
     }
 
     /// The path every internal link starts with: `/` or the `base_url`'s subpath, like `/weeknotes/`.
@@ -439,6 +519,28 @@ mod tests {
         let err = parse(&text).unwrap_err().to_string();
         assert!(err.contains("feeds.toml:8"), "{err}");
         assert!(err.contains("line 5"), "{err}");
+    }
+
+    #[test]
+    fn a_title_may_be_given_per_language() {
+        let text = "[site]\ntitle = { en-GB = \"Notes\", cy = \"Nodiadau\" }\n\
+                    base_url = \"https://example.org/\"\nlanguages = [\"en-GB\", \"cy\"]\n";
+        let config = parse(text).unwrap();
+        assert_eq!(config.languages(), ["en-GB", "cy"]);
+        assert_eq!(config.site.title.get("cy"), "Nodiadau");
+        assert_eq!(config.site.title.get("cy-GB"), "Nodiadau");
+        assert_eq!(config.site.title.get("en-GB"), "Notes");
+        assert_eq!(config.site.description.get("cy"), "");
+        assert_eq!(parse(SITE).unwrap().languages(), ["en-GB"]);
+        let twice = format!("{SITE}languages = [\"cy\", \"CY\"]\n");
+        assert!(parse(&twice).unwrap_err().to_string().contains("twice"));
+        let odd = format!("{SITE}languages = [\"en/GB\"]\n");
+        assert!(
+            parse(&odd)
+                .unwrap_err()
+                .to_string()
+                .contains("not a language tag")
+        );
     }
 
     #[test]

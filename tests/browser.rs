@@ -45,6 +45,11 @@ fn browser(scenario: &str, args: Value) -> Value {
 
 /// A site with local posts and two remote blogs, served at `base_path`.
 fn served_site(base_path: &str) -> (TestSite, Server, Server) {
+    served_site_with(base_path, "")
+}
+
+/// The same, with more `[site]` settings.
+fn served_site_with(base_path: &str, site_settings: &str) -> (TestSite, Server, Server) {
     let feeds = Server::start(|req| {
         let (team, items) = if req.path == "/alpha" {
             (
@@ -82,7 +87,7 @@ fn served_site(base_path: &str) -> (TestSite, Server, Server) {
     let site = TestSite::with_base_url(
         &format!("https://example.org{base_path}"),
         &format!(
-            "[[feeds]]\nname = \"Alpha team\"\nurl = \"{}\"\norganisation = \"Department of Tests\"\n\
+            "{site_settings}\n[[feeds]]\nname = \"Alpha team\"\nurl = \"{}\"\norganisation = \"Department of Tests\"\n\
              [[feeds]]\nname = \"Beta team\"\nurl = \"{}\"\norganisation = \"Example Council\"\n",
             feeds.url("/alpha"),
             feeds.url("/beta")
@@ -219,6 +224,74 @@ fn axe_finds_no_wcag_22_aa_violations() {
         "/no-such-page/",
     ];
     assert_axe_finds_nothing(&server, &pages);
+}
+
+#[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
+fn both_languages_pass_axe_link_to_each_other_and_search_in_their_own() {
+    browser_ready();
+    let (site, server, _feeds) = served_site_with("/", "languages = [\"en-GB\", \"cy\"]");
+    site.post(
+        "croeso",
+        "2026-11-19T10:00:00Z",
+        "lang: cy\n",
+        "Dyma gofnod yn Gymraeg am y cwocca.",
+    );
+    common::run_build(&site.settings()).unwrap();
+    let mut pages = Vec::new();
+    for prefix in ["/", "/cy/"] {
+        for page in [
+            "",
+            "posts/quokka-notes/",
+            "posts/croeso/",
+            "posts/alpha-team/weeknotes-7/",
+            "tags/accessibility/",
+            "sources/",
+            "sources/beta-team/",
+            "organisations/",
+            "organisations/example-council/",
+            "archive/",
+            "archive/2026/11/",
+            "search/?q=zebracorn",
+            "weeknotes/",
+            "weeknotes/2026-W47/",
+        ] {
+            pages.push(format!("{prefix}{page}"));
+        }
+    }
+    pages.push("/no-such-page/".to_string());
+    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+    assert_axe_finds_nothing(&server, &pages);
+
+    let welsh = browser(
+        "follow",
+        serde_json::json!({ "url": server.url("/tags/accessibility/"), "text": "Cymraeg" }),
+    );
+    assert_eq!(
+        welsh["url"],
+        server.url("/cy/tags/accessibility/"),
+        "{welsh}"
+    );
+    assert_eq!(welsh["lang"], "cy");
+    assert_eq!(welsh["heading"], "Tag: Accessibility");
+    let english = browser(
+        "follow",
+        serde_json::json!({ "url": server.url("/cy/archive/"), "text": "English" }),
+    );
+    assert_eq!(english["url"], server.url("/archive/"), "{english}");
+    assert_eq!(english["lang"], "en-GB");
+
+    let found = browser(
+        "search",
+        serde_json::json!({ "url": server.url("/cy/search/?q=quokka") }),
+    );
+    assert_eq!(
+        found["first"]["links"][0], "/cy/posts/quokka-notes/",
+        "{found}"
+    );
+    let status = found["first"]["status"].as_str().unwrap();
+    assert!(status.starts_with("Wedi dod o hyd i 1 cofnod"), "{status}");
+    assert_eq!(found["errors"], serde_json::json!([]));
 }
 
 #[test]

@@ -297,7 +297,7 @@ fn weeknotes_are_gathered_by_week_across_teams() {
         serde_json::from_str(&site.read("weeknotes/feed.json")).unwrap();
     let items = digest["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
-    assert_eq!(items[0]["title"], "Weeknotes: week 47, 2026");
+    assert_eq!(items[0]["title"], "Weeknotes: Week 47, 2026");
     assert!(
         items[0]["content_html"]
             .as_str()

@@ -62,6 +62,8 @@ pub(super) struct FeedItem {
     pub content: Option<String>,
     /// The blog a remote post came from: name, feed URL, home page.
     pub source: Option<(String, String, Option<String>)>,
+    /// Its language, when its source says (BCP 47).
+    pub language: Option<String>,
     /// Audio, video and other files, http(s) only.
     pub enclosures: Vec<Enclosure>,
     /// The absolute address of its featured image.
@@ -157,7 +159,11 @@ pub(super) fn atom(doc: &FeedDoc) -> Vec<u8> {
 }
 
 fn atom_entry(w: &mut Xml, item: &FeedItem) -> std::io::Result<()> {
-    w.create_element("entry").write_inner_content(|w| {
+    let mut entry = w.create_element("entry");
+    if let Some(language) = &item.language {
+        entry = entry.with_attribute(("xml:lang", xml_safe(language).as_ref()));
+    }
+    entry.write_inner_content(|w| {
         text(w, "title", &item.title)?;
         empty(
             w,
@@ -374,6 +380,7 @@ pub(super) fn json(doc: &FeedDoc) -> Vec<u8> {
         #[serde(skip_serializing_if = "<[_]>::is_empty")]
         tags: &'a [String],
         #[serde(skip_serializing_if = "Option::is_none")]
+        language: Option<&'a str>,
         image: Option<&'a str>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<Attachment<'a>>,
@@ -408,6 +415,7 @@ pub(super) fn json(doc: &FeedDoc) -> Vec<u8> {
             date_modified: item.updated.map(|u| u.to_rfc3339()),
             authors: item.authors.iter().map(|name| Author { name }).collect(),
             tags: &item.categories,
+            language: item.language.as_deref(),
             image: item.image.as_deref(),
             attachments: item
                 .enclosures
@@ -457,6 +465,7 @@ mod tests {
                 "https://blog.example/feed/".to_string(),
                 None,
             )),
+            language: Some("cy".to_string()),
             enclosures: Vec::new(),
             image: None,
         }
@@ -545,6 +554,7 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("<id>tag:blog.example,2026:1</id>"), "{xml}");
+        assert!(xml.contains(r#"<entry xml:lang="cy">"#), "{xml}");
         assert!(xml.contains("]]]]><![CDATA[>"), "{xml}");
         assert!(!xml.contains('\u{0}'));
         assert!(xml.contains(r#"<category term="a&amp;b"/>"#), "{xml}");
@@ -574,6 +584,7 @@ mod tests {
             "https://site.example/posts/blog/p/"
         );
         assert_eq!(json["items"][0]["summary"], "Sum");
+        assert_eq!(json["items"][0]["language"], "cy");
     }
 
     #[test]

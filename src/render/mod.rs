@@ -4,6 +4,7 @@
 //! 100,000 posts never holds all its pages in memory at once.
 
 mod feeds;
+pub mod i18n;
 mod media;
 mod pages;
 mod paginate;
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::site::Site;
+use i18n::Language;
 pub use search::SearchStats;
 pub use theme::{Theme, ThemeError};
 pub use view::Links;
@@ -67,6 +69,9 @@ pub enum RenderError {
     /// A theme file could not be read.
     #[error(transparent)]
     Load(#[from] theme::ThemeError),
+    /// The theme's interface strings are broken.
+    #[error(transparent)]
+    Catalogue(#[from] i18n::CatalogueError),
     /// The search index could not be built.
     #[error("cannot build the search index{}: {source}", .page.as_ref().map(|p| format!(" at {p}")).unwrap_or_default())]
     Search {
@@ -114,7 +119,8 @@ fn blogroll(site: &Site, config: &Config) -> Vec<u8> {
             organisation: site.organisation_of(s).map(|o| o.name.clone()),
         })
         .collect();
-    crate::opml::write(&format!("{}: blog roll", config.site.title), &feeds)
+    let title = config.site.title.get(config.languages()[0]);
+    crate::opml::write(&format!("{title}: blog roll"), &feeds)
 }
 
 /// Hands one file to the sink, naming it if that fails.
@@ -126,9 +132,13 @@ fn emit(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
         })
 }
 
-/// Compiles the theme's templates, to report their errors without building.
+/// Compiles the theme's templates and reads its interface strings in every language of the
+/// site, to report their errors without building.
 pub fn check_theme(theme: &Theme, config: &Config) -> Result<(), RenderError> {
-    templates::load(theme, config, &Links::new(config)).map(|_| ())
+    for language in Language::all(config, theme)? {
+        templates::load(theme, config, &language, &Links::new(config))?;
+    }
+    Ok(())
 }
 
 /// Renders every page, feed and static file of `site` into `sink`; the search index is built
@@ -141,34 +151,34 @@ pub fn render(
     runtime: &tokio::runtime::Handle,
 ) -> Result<RenderStats, RenderError> {
     let started = Instant::now();
-    let links = Links::new(config);
-    let tera = templates::load(theme, config, &links)?;
-    let views = view::Views {
-        site,
-        links: &links,
-    };
+    let root = Links::new(config);
+    let languages = Language::all(config, theme)?;
     let write = |path: &str, bytes: &[u8]| emit(sink, path, bytes);
 
-    let plan = pages::Plan::new(views, config);
     // The index is built beside the pages rather than after them: Pagefind works mostly on
-    // one thread, and the pages take the others.
-    let (html_pages, search) = rayon::join(
-        || plan.render_all(&tera, sink),
-        || search::write(site, &config.site.language, sink, runtime),
+    // one thread, and the pages take the others. It is one index for every language: the
+    // posts are the same.
+    let (rendered, search) = rayon::join(
+        || -> Result<(usize, Vec<sitemap::Address>), RenderError> {
+            let mut pages = 0;
+            let mut addresses = Vec::new();
+            for language in &languages {
+                let tera = templates::load(theme, config, language, &root)?;
+                let views = view::Views { site, language };
+                let plan = pages::Plan::new(views, config, &languages);
+                pages += plan.render_all(&tera, sink)?;
+                addresses.extend(sitemap::addresses(site, &language.links, plan.pages()));
+            }
+            Ok((pages, addresses))
+        },
+        || search::write(site, languages[0].tag(), sink, runtime),
     );
-    let (html_pages, search) = (html_pages?, search?);
-
-    let listings: Vec<&str> = plan
-        .pages()
-        .iter()
-        .filter(|p| p.kind != pages::PageKind::NotFound)
-        .map(|p| p.path.as_str())
-        .collect();
-    let sitemaps = sitemap::sitemaps(site, &links, &listings);
+    let ((html_pages, addresses), search) = (rendered?, search?);
+    let sitemaps = sitemap::sitemaps(&addresses, &root);
     for (path, bytes) in &sitemaps {
         write(path, bytes)?;
     }
-    write("robots.txt", sitemap::robots(&links).as_bytes())?;
+    write("robots.txt", sitemap::robots(&root).as_bytes())?;
     write("health.json", &health_json(site))?;
     write("blogroll.opml", &blogroll(site, config))?;
     // GitHub Pages would otherwise run Jekyll over the output and drop files starting with `_`.

@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::runtime::Handle;
 
+use super::i18n::Catalogue;
 use super::{RenderError, Sink, emit};
 use crate::site::{Site, SitePost, Term, TermIx};
 
@@ -34,8 +35,8 @@ const LOCAL: &str = "This site";
 pub(super) struct FilterMenu {
     /// The filter's name, and the query parameter that sets it.
     name: &'static str,
-    /// What the menu is called.
-    label: &'static str,
+    /// What the menu is called, in the page's language.
+    label: String,
     /// In alphabetical order.
     options: Vec<FilterOption>,
 }
@@ -43,13 +44,18 @@ pub(super) struct FilterMenu {
 /// One value of a filter menu.
 #[derive(Debug, Serialize)]
 struct FilterOption {
+    /// As the index files it.
     value: String,
+    /// As the menu shows it: the value, or for the index's fixed values its words in the
+    /// page's language.
+    label: String,
     /// How many posts have it.
     posts: usize,
 }
 
-/// The search page's filter menus, those with any values, in the order they are shown.
-pub(super) fn filter_menus(site: &Site) -> Vec<FilterMenu> {
+/// The search page's filter menus, those with any values, in the order they are shown, in the
+/// language of `strings`.
+pub(super) fn filter_menus(site: &Site, strings: &Catalogue) -> Vec<FilterMenu> {
     let weeknotes = site.posts.iter().filter(|p| p.weeknote.is_some()).count();
     let local = site.posts.iter().filter(|p| p.source.is_none()).count();
     let terms = |terms: &[Term]| -> Vec<(String, usize)> {
@@ -61,7 +67,7 @@ pub(super) fn filter_menus(site: &Site) -> Vec<FilterMenu> {
     let menus = [
         (
             "type",
-            "Kind of post",
+            "search.kind",
             vec![
                 (WEEKNOTES.to_string(), weeknotes),
                 (OTHER_POSTS.to_string(), site.posts.len() - weeknotes),
@@ -69,7 +75,7 @@ pub(super) fn filter_menus(site: &Site) -> Vec<FilterMenu> {
         ),
         (
             "source",
-            "Blog",
+            "search.blog",
             site.sources
                 .iter()
                 .map(|s| (s.feed.name().to_string(), s.posts.len()))
@@ -78,14 +84,14 @@ pub(super) fn filter_menus(site: &Site) -> Vec<FilterMenu> {
         ),
         (
             "organisation",
-            "Organisation",
+            "search.organisation",
             site.organisations
                 .iter()
                 .map(|o| (o.name.clone(), o.posts.len()))
                 .collect(),
         ),
-        ("tag", "Tag", terms(&site.tags)),
-        ("category", "Category", terms(&site.categories)),
+        ("tag", "search.tag", terms(&site.tags)),
+        ("category", "search.category", terms(&site.categories)),
     ];
     menus
         .into_iter()
@@ -94,15 +100,30 @@ pub(super) fn filter_menus(site: &Site) -> Vec<FilterMenu> {
             options.sort_by_cached_key(|(value, _)| (value.to_lowercase(), value.clone()));
             FilterMenu {
                 name,
-                label,
+                label: strings.text(label).to_string(),
                 options: options
                     .into_iter()
-                    .map(|(value, posts)| FilterOption { value, posts })
+                    .map(|(value, posts)| FilterOption {
+                        label: fixed_label(&value, strings).unwrap_or(&value).to_string(),
+                        value,
+                        posts,
+                    })
                     .collect(),
             }
         })
         .filter(|menu| !menu.options.is_empty())
         .collect()
+}
+
+/// The words for one of the index's fixed filter values.
+fn fixed_label<'a>(value: &str, strings: &'a Catalogue) -> Option<&'a str> {
+    let key = match value {
+        WEEKNOTES => "search.weeknotes",
+        OTHER_POSTS => "search.other",
+        LOCAL => "search.local",
+        _ => return None,
+    };
+    Some(strings.text(key))
 }
 
 /// What building the index took.
@@ -341,7 +362,9 @@ fn record(site: &Site, post: &SitePost) -> Record {
             post.post
                 .published
                 .with_timezone(&site.tz)
-                .format("%-d %B %Y")
+                // The day in the site's zone, which the search page writes out in its
+                // language: one index serves every language.
+                .format("%Y-%m-%d")
                 .to_string(),
         ),
         ("datetime".to_string(), post.post.published.to_rfc3339()),

@@ -1,5 +1,6 @@
 //! `sitemap.xml` and `robots.txt`, so search engines find every page.
 
+use super::pages::{Page, PageKind};
 use super::view::Links;
 use crate::site::Site;
 use crate::xml;
@@ -10,18 +11,18 @@ const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const MAX_URLS: usize = 50_000;
 
 /// One address in a sitemap, with the day it last changed if known.
-type Address = (String, Option<String>);
+pub(super) type Address = (String, Option<String>);
 
-/// The sitemap files, path and bytes: every listing page, then every post with the day it last
-/// changed. Past 50,000 addresses they are split into `sitemap-1.xml`, `sitemap-2.xml`, …
-/// and `sitemap.xml` becomes the index of those.
+/// The addresses of one language's pages for the sitemap: every listing page (the 404 page
+/// aside), then every post with the day it last changed.
 ///
 /// Remote posts are left out: their canonical address is the original, and a sitemap must only
 /// list canonical pages.
-pub(super) fn sitemaps(site: &Site, links: &Links, listings: &[&str]) -> Vec<(String, Vec<u8>)> {
-    let mut urls: Vec<Address> = listings
+pub(super) fn addresses(site: &Site, links: &Links, pages: &[Page]) -> Vec<Address> {
+    let mut urls: Vec<Address> = pages
         .iter()
-        .map(|path| (links.permalink(path), None))
+        .filter(|p| p.kind != PageKind::NotFound)
+        .map(|page| (links.permalink(&page.path), None))
         .collect();
     urls.extend(
         site.posts
@@ -35,7 +36,13 @@ pub(super) fn sitemaps(site: &Site, links: &Links, listings: &[&str]) -> Vec<(St
                 )
             }),
     );
-    split(&urls, links, MAX_URLS)
+    urls
+}
+
+/// The sitemap files, path and bytes. Past 50,000 addresses they are split into
+/// `sitemap-1.xml`, `sitemap-2.xml`, … and `sitemap.xml` becomes the index of those.
+pub(super) fn sitemaps(urls: &[Address], root: &Links) -> Vec<(String, Vec<u8>)> {
+    split(urls, root, MAX_URLS)
 }
 
 fn split(urls: &[Address], links: &Links, most: usize) -> Vec<(String, Vec<u8>)> {

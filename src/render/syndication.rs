@@ -1,10 +1,11 @@
 //! Which feeds the site publishes and what goes in them: the whole site, each tag, category,
 //! blog and organisation, and the weekly weeknotes digest.
 
-use chrono::{NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
 use super::feeds::{ATOM, FeedDoc, FeedItem, JSON, RSS};
+use super::i18n::{Catalogue, Language};
 use super::view::Links;
 use crate::config::{Config, FeedContent};
 use crate::site::{PostIx, Site, SitePost, Week, paths};
@@ -61,14 +62,14 @@ impl Syndication {
         .collect()
     }
 
-    /// Its three files: path and bytes.
+    /// Its three files in `language`: path and bytes.
     pub(super) fn files(
         &self,
         site: &Site,
         config: &Config,
-        links: &Links,
+        language: &Language,
     ) -> [(String, Vec<u8>); 3] {
-        let doc = self.doc(site, config, links);
+        let doc = self.doc(site, config, language);
         [
             (paths::file_in(&self.dir, ATOM), super::feeds::atom(&doc)),
             (paths::file_in(&self.dir, RSS), super::feeds::rss(&doc)),
@@ -76,7 +77,10 @@ impl Syndication {
         ]
     }
 
-    fn doc(&self, site: &Site, config: &Config, links: &Links) -> FeedDoc {
+    fn doc(&self, site: &Site, config: &Config, language: &Language) -> FeedDoc {
+        let links = &language.links;
+        // Files of the site (a local post's image) are shared by every language, at its root.
+        let root = Links::new(config);
         let limit = match config.site.feed_items {
             0 => usize::MAX,
             n => n,
@@ -85,19 +89,19 @@ impl Syndication {
             Items::Posts(posts) => posts
                 .iter()
                 .take(limit)
-                .map(|&i| post_item(site, site.post(i), config, links))
+                .map(|&i| post_item(site, site.post(i), config, links, &root))
                 .collect(),
             Items::Weeks => site
                 .weeks
                 .iter()
                 .take(limit)
-                .map(|week| week_item(site, week, links))
+                .map(|week| week_item(site, week, language))
                 .collect(),
         };
         FeedDoc {
             title: self.title.clone(),
-            description: config.site.description.clone(),
-            language: config.site.language.clone(),
+            description: language.description.clone(),
+            language: language.tag().to_string(),
             page_url: links.permalink(&self.dir),
             dir_url: links.permalink(&self.dir),
             items,
@@ -105,7 +109,13 @@ impl Syndication {
     }
 }
 
-fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> FeedItem {
+fn post_item(
+    site: &Site,
+    post: &SitePost,
+    config: &Config,
+    links: &Links,
+    root: &Links,
+) -> FeedItem {
     let source = site.source_of(post);
     let permalink = links.permalink(&post.path);
     let whole = config.site.feed_content == FeedContent::Full && post.full_text;
@@ -144,6 +154,7 @@ fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> Fe
         categories,
         summary: post.post.summary.clone(),
         content: whole.then(|| post.post.content.clone()),
+        language: post.post.language.clone(),
         source: source.map(|s| {
             (
                 s.feed.name().to_string(),
@@ -155,12 +166,14 @@ fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> Fe
         image: post
             .image
             .as_ref()
-            .map(|i| super::media::absolute(links, &i.src)),
+            .map(|i| super::media::absolute(root, &i.src)),
     }
 }
 
 /// One week's digest: every weeknote of the week with its source and summary.
-fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
+fn week_item(site: &Site, week: &Week, language: &Language) -> FeedItem {
+    let links = &language.links;
+    let strings = &language.catalogue;
     let mut html = String::from("<ul>\n");
     for &i in &week.posts {
         let post = site.post(i);
@@ -198,7 +211,7 @@ fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
     let permalink = links.permalink(&week.path);
     FeedItem {
         id: permalink.clone(),
-        title: format!("Weeknotes: {}", week_label(week)),
+        title: strings.fill("titles.week", &[("week", &week_label(week, strings))]),
         link: permalink.clone(),
         page_url: permalink,
         external_url: None,
@@ -207,43 +220,51 @@ fn week_item(site: &Site, week: &Week, links: &Links) -> FeedItem {
         authors: Vec::new(),
         categories: Vec::new(),
         summary: format!(
-            "<p>{} weeknotes from {}.</p>",
-            week.posts.len(),
-            escape(&week_dates(week))
+            "<p>{}</p>",
+            escape(&strings.fill(
+                "feeds.digest",
+                &[
+                    ("count", &strings.count("weeknote", week.posts.len())),
+                    ("dates", &week_dates(week, strings)),
+                ]
+            ))
         ),
         content: Some(html),
         source: None,
+        language: None,
         enclosures: Vec::new(),
         image: None,
     }
 }
 
-/// "week 47, 2026".
-pub(super) fn week_label(week: &Week) -> String {
-    format!("week {}, {}", week.week.week(), week.week.year())
+/// "Week 47, 2026", in the page's language.
+pub(super) fn week_label(week: &Week, strings: &Catalogue) -> String {
+    strings.fill(
+        "week.label",
+        &[
+            ("number", &week.week.week().to_string()),
+            ("year", &week.week.year().to_string()),
+        ],
+    )
 }
 
-/// "17–23 November 2026", or across months and years as needed.
-pub(super) fn week_dates(week: &Week) -> String {
+/// "17–23 November 2026", or across months and years as needed, with the language's month
+/// names.
+pub(super) fn week_dates(week: &Week, strings: &Catalogue) -> String {
     let Some(monday) = NaiveDate::from_isoywd_opt(week.week.year(), week.week.week(), Weekday::Mon)
     else {
         return week.slug.clone();
     };
     let sunday = monday + chrono::Duration::days(6);
-    if monday.format("%Y%m").to_string() == sunday.format("%Y%m").to_string() {
-        format!("{}–{}", monday.format("%-d"), sunday.format("%-d %B %Y"))
-    } else if monday.format("%Y").to_string() == sunday.format("%Y").to_string() {
-        format!(
-            "{} – {}",
-            monday.format("%-d %B"),
-            sunday.format("%-d %B %Y")
-        )
+    let day = |d: NaiveDate| d.day().to_string();
+    let month = |d: NaiveDate| strings.month(d.month()).to_string();
+    let full = |d: NaiveDate| format!("{} {} {}", d.day(), month(d), d.year());
+    if (monday.year(), monday.month()) == (sunday.year(), sunday.month()) {
+        format!("{}–{}", day(monday), full(sunday))
+    } else if monday.year() == sunday.year() {
+        format!("{} {} – {}", day(monday), month(monday), full(sunday))
     } else {
-        format!(
-            "{} – {}",
-            monday.format("%-d %B %Y"),
-            sunday.format("%-d %B %Y")
-        )
+        format!("{} – {}", full(monday), full(sunday))
     }
 }
 
@@ -254,7 +275,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Datelike;
+    use crate::render::Theme;
 
     fn week(year: i32, number: u32) -> Week {
         let week = NaiveDate::from_isoywd_opt(year, number, Weekday::Mon)
@@ -270,12 +291,20 @@ mod tests {
 
     #[test]
     fn week_dates_read_naturally() {
+        let en = Catalogue::load(&Theme::default(), "en").unwrap();
+        let week_dates = |w: &Week| super::week_dates(w, &en);
         assert_eq!(week_dates(&week(2026, 47)), "16–22 November 2026");
         assert_eq!(week_dates(&week(2026, 44)), "26 October – 1 November 2026");
         assert_eq!(
             week_dates(&week(2026, 53)),
             "28 December 2026 – 3 January 2027"
         );
-        assert_eq!(week_label(&week(2026, 53)), "week 53, 2026");
+        assert_eq!(week_label(&week(2026, 53), &en), "Week 53, 2026");
+        let cy = Catalogue::load(&Theme::default(), "cy").unwrap();
+        assert_eq!(
+            super::week_dates(&week(2026, 47), &cy),
+            "16–22 Tachwedd 2026"
+        );
+        assert_eq!(week_label(&week(2026, 47), &cy), "Wythnos 47, 2026");
     }
 }

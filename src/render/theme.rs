@@ -38,6 +38,19 @@ pub struct Theme {
     pub templates: BTreeMap<String, String>,
     /// Output path (under `static/`, with `/`) to its bytes.
     pub assets: BTreeMap<String, Asset>,
+    /// The interface strings, by file name under `i18n/` without `.toml`, lowercase (`en`,
+    /// `cy`, `en-gb`): each a list of layers, the built-in theme's first, the site's last, so
+    /// that a site overrides or adds a key without copying the whole file.
+    pub catalogues: BTreeMap<String, Vec<Layer>>,
+}
+
+/// One file of interface strings.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// Where it came from, for errors.
+    pub origin: String,
+    /// Its TOML.
+    pub text: String,
 }
 
 /// What can go wrong loading a theme.
@@ -82,6 +95,15 @@ impl Theme {
     }
 
     fn overlay_embedded(&mut self) {
+        for file in DEFAULT_THEME
+            .get_dir("i18n")
+            .into_iter()
+            .flat_map(|d| d.files())
+        {
+            if let (Some(stem), Some(text)) = (language_of(file.path()), file.contents_utf8()) {
+                self.add_layer(stem, format!("(built-in) {}", file.path().display()), text);
+            }
+        }
         for (folder, assets) in [("templates", false), ("static", true)] {
             let Some(dir) = DEFAULT_THEME.get_dir(folder) else {
                 continue;
@@ -118,8 +140,43 @@ impl Theme {
         for (file, name) in files_under(&dir.join("static"))? {
             self.assets.insert(name, Asset::File(file));
         }
+        for (file, _) in files_under(&dir.join("i18n"))? {
+            let Some(stem) = language_of(&file) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&file).map_err(|source| ThemeError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            self.add_layer(stem, file.display().to_string(), &text);
+        }
         Ok(())
     }
+
+    fn add_layer(&mut self, language: String, origin: String, text: &str) {
+        self.catalogues.entry(language).or_default().push(Layer {
+            origin,
+            text: text.to_string(),
+        });
+    }
+}
+
+/// The built-in theme's interface strings for `language` (`en`, `cy`), if it has them: the
+/// base every site's strings are laid over, so a theme of its own need not define every key.
+pub fn built_in_catalogue(language: &str) -> Option<Layer> {
+    let file = DEFAULT_THEME.get_file(format!("i18n/{language}.toml"))?;
+    Some(Layer {
+        origin: format!("(built-in) i18n/{language}.toml"),
+        text: file.contents_utf8()?.to_string(),
+    })
+}
+
+/// `i18n/en-GB.toml` -> `en-gb`; `None` for a file that is not TOML.
+fn language_of(path: &Path) -> Option<String> {
+    (path.extension()? == "toml")
+        .then(|| path.file_stem())??
+        .to_str()
+        .map(str::to_lowercase)
 }
 
 /// Every file under `dir` with its path relative to `dir`, `/`-separated; none if `dir` is absent.
@@ -154,6 +211,7 @@ mod tests {
     fn the_built_in_theme_has_its_templates_and_stylesheet() {
         let empty = tempfile::tempdir().unwrap();
         let theme = Theme::load(empty.path(), DEFAULT).unwrap();
+        assert!(theme.catalogues.contains_key("en") && theme.catalogues.contains_key("cy"));
         for name in [
             "base.html",
             "index.html",

@@ -1,8 +1,8 @@
 //! What templates see: borrowed views of the site, with every address already worked out.
 
-use chrono::Month as ChronoMonth;
 use serde::Serialize;
 
+use super::i18n::Language;
 use super::paginate::Pager;
 use crate::config::Config;
 use crate::health::{FeedHealth, Status};
@@ -35,21 +35,14 @@ impl Links {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
-}
 
-/// The site, as every page sees it under `site`.
-#[derive(Debug, Serialize)]
-pub struct SiteView<'a> {
-    /// The site's name.
-    pub title: &'a str,
-    /// About the site.
-    pub description: &'a str,
-    /// BCP 47.
-    pub language: &'a str,
-    /// Ends in `/`.
-    pub base_url: &'a str,
-    /// Ends in `/`.
-    pub base_path: &'a str,
+    /// Links to the pages under the folder `prefix` (`cy/`): a language's own.
+    pub fn within(&self, prefix: &str) -> Links {
+        Links {
+            base_path: format!("{}{prefix}", self.base_path),
+            base_url: format!("{}{prefix}", self.base_url),
+        }
+    }
 }
 
 /// A tag, category or other grouping, as a post lists it.
@@ -119,6 +112,9 @@ pub struct PostView<'a> {
     pub weeknote: bool,
     /// Front matter `extra`.
     pub extra: &'a serde_json::Value,
+    /// Its language, when it is not the page's: for `lang` on its title and content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<&'a str>,
 }
 
 /// The navigation of a paginated list.
@@ -166,7 +162,7 @@ pub struct SourceView<'a> {
     /// Its newest post's date, RFC 3339.
     pub latest: Option<String>,
     /// In words: "Up to date", "Failing", ...
-    pub status: &'static str,
+    pub status: &'a str,
     /// Fetched fine last time.
     pub healthy: bool,
     /// Why it failed or what changed.
@@ -206,8 +202,8 @@ pub struct YearView {
 /// A month of the archive.
 #[derive(Debug, Serialize)]
 pub struct MonthView {
-    /// "March".
-    pub name: &'static str,
+    /// "March", in the page's language.
+    pub name: String,
     /// Its page.
     pub url: String,
     /// Posts in it.
@@ -219,14 +215,14 @@ pub struct MonthView {
 pub struct Views<'a> {
     /// The site.
     pub site: &'a Site,
-    /// Its links.
-    pub links: &'a Links,
+    /// The language the pages are in, with its links.
+    pub language: &'a Language,
 }
 
 impl<'a> Views<'a> {
     /// The view of a post; `with_content` for its own page.
     pub fn post(&self, post: &'a SitePost, with_content: bool) -> PostView<'a> {
-        let links = self.links;
+        let links = self.links();
         let terms = |indices: &[TermIx], terms: &'a [Term]| -> Vec<TermLink<'a>> {
             indices
                 .iter()
@@ -255,13 +251,23 @@ impl<'a> Views<'a> {
             }),
             weeknote: post.weeknote.is_some(),
             extra: &post.post.extra,
+            lang: post
+                .post
+                .language
+                .as_deref()
+                .filter(|l| !self.language.reads(Some(l))),
         }
+    }
+
+    /// This language's links.
+    pub fn links(&self) -> &'a Links {
+        &self.language.links
     }
 
     fn term_link(&self, term: &'a Term) -> TermLink<'a> {
         TermLink {
             name: &term.name,
-            url: term.has_page.then(|| self.links.url(&term.path)),
+            url: term.has_page.then(|| self.links().url(&term.path)),
         }
     }
 
@@ -271,17 +277,17 @@ impl<'a> Views<'a> {
         let organisation = self.site.organisation_of(source);
         SourceView {
             name: source.feed.name(),
-            url: self.links.url(&source.path),
+            url: self.links().url(&source.path),
             feed_url: source.feed.url().as_str(),
             homepage: source.feed.homepage.as_ref().map(|u| u.as_str()),
             organisation: organisation.map(|o| o.name.as_str()),
-            organisation_url: organisation.map(|o| self.links.url(&o.path)),
+            organisation_url: organisation.map(|o| self.links().url(&o.path)),
             count: source.posts.len(),
             latest: source
                 .posts
                 .first()
                 .map(|&p| self.site.post(p).post.published.to_rfc3339()),
-            status: status_words(health, source.feed.enabled),
+            status: self.status_words(health, source.feed.enabled),
             // A feed never tried yet is not a problem.
             healthy: health.status.is_healthy() || health.error.is_none(),
             problem: Some(health.reason()).filter(|r| !r.is_empty()),
@@ -294,7 +300,7 @@ impl<'a> Views<'a> {
     pub fn organisation(&self, organisation: &'a Organisation) -> OrganisationView<'a> {
         OrganisationView {
             name: &organisation.name,
-            url: self.links.url(&organisation.path),
+            url: self.links().url(&organisation.path),
             blogs: organisation.sources.len(),
             count: organisation.posts.len(),
         }
@@ -304,14 +310,14 @@ impl<'a> Views<'a> {
     pub fn year(&self, year: &Year) -> YearView {
         YearView {
             year: year.year,
-            url: self.links.url(&year.path),
+            url: self.links().url(&year.path),
             count: year.months.iter().map(|m| m.posts.len()).sum(),
             months: year
                 .months
                 .iter()
                 .map(|m| MonthView {
-                    name: month_name(m.month),
-                    url: self.links.url(&m.path),
+                    name: self.language.catalogue.month(m.month).to_string(),
+                    url: self.links().url(&m.path),
                     count: m.posts.len(),
                 })
                 .collect(),
@@ -324,27 +330,23 @@ impl<'a> Views<'a> {
             .iter()
             .map(|t| TermCount {
                 name: &t.name,
-                url: t.has_page.then(|| self.links.url(&t.path)),
+                url: t.has_page.then(|| self.links().url(&t.path)),
                 count: t.posts.len(),
             })
             .collect()
     }
 }
 
-fn status_words(health: &FeedHealth, enabled: bool) -> &'static str {
-    match (health.status, enabled) {
-        (_, false) => "Not fetched (disabled)",
-        (Status::Ok | Status::NotModified, _) => "Up to date",
-        (Status::Moved, _) => "Moved",
-        (Status::Gone, _) => "Gone",
-        (Status::Failed, _) if health.error.is_none() => "Not fetched yet",
-        (Status::Failed, _) => "Failing",
+impl<'a> Views<'a> {
+    fn status_words(&self, health: &FeedHealth, enabled: bool) -> &'a str {
+        let key = match (health.status, enabled) {
+            (_, false) => "status.disabled",
+            (Status::Ok | Status::NotModified, _) => "status.up_to_date",
+            (Status::Moved, _) => "status.moved",
+            (Status::Gone, _) => "status.gone",
+            (Status::Failed, _) if health.error.is_none() => "status.not_yet",
+            (Status::Failed, _) => "status.failing",
+        };
+        self.language.catalogue.text(key)
     }
-}
-
-fn month_name(month: u32) -> &'static str {
-    u8::try_from(month)
-        .ok()
-        .and_then(|m| ChronoMonth::try_from(m).ok())
-        .map_or("?", |m| m.name())
 }

@@ -120,6 +120,12 @@ pub fn file_in(dir: &str, file: &str) -> String {
     format!("{dir}{file}")
 }
 
+/// A path in the folder of a language of the site: `within("cy/", "tags/x/")`; the first
+/// language's folder is the root, `""`.
+pub fn within(prefix: &str, path: &str) -> String {
+    format!("{prefix}{path}")
+}
+
 /// The file a path is written to: a folder's `index.html`, or the file itself.
 pub fn output_file(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {

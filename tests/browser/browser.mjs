@@ -17,6 +17,8 @@ const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 const [scenario, raw] = process.argv.slice(2);
+// What the search page says when it is done, in English or in Welsh.
+const DONE = /found|Type a word|dod o hyd|Teipiwch air/;
 const args = JSON.parse(raw || "{}");
 
 const browser = await chromium.launch({
@@ -35,7 +37,7 @@ const browser = await chromium.launch({
 });
 
 try {
-  const scenarios = { search, axe, keyboard, screenshot, xss };
+  const scenarios = { search, axe, keyboard, screenshot, xss, follow };
   if (!scenarios[scenario]) throw new Error(`unknown scenario ${scenario}`);
   const result = await scenarios[scenario](args);
   process.stdout.write(JSON.stringify(result) + "\n");
@@ -53,6 +55,17 @@ async function newPage(width = 1280, height = 900) {
   return { page, errors };
 }
 
+// Loads a page, follows the link with the given text, and says where it landed.
+async function follow({ url, text }) {
+  const { page, errors } = await newPage();
+  await page.goto(url);
+  await Promise.all([page.waitForLoadState("load"), page.getByRole("link", { name: text, exact: true }).click()]);
+  await page.waitForLoadState("load");
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  const heading = await page.locator("h1").first().textContent();
+  return { url: page.url(), lang, heading, errors };
+}
+
 // Loads a search address, waits for the results, and reads them; optionally picks a filter.
 async function search({ url, select }) {
   const { page, errors } = await newPage();
@@ -64,7 +77,7 @@ async function search({ url, select }) {
   });
   await page.goto(url);
   const status = page.locator("#search-status");
-  await status.filter({ hasText: /found|Type a word/ }).waitFor({ timeout: 15000 });
+  await status.filter({ hasText: DONE }).waitFor({ timeout: 15000 });
   const read = async () => ({
     status: await status.textContent(),
     titles: await page.locator(".search-results h2 a").allTextContents(),
@@ -93,7 +106,7 @@ async function axe({ urls }) {
     const { page, errors } = await newPage();
     await page.goto(url);
     if (url.includes("/search/")) {
-      await page.locator("#search-status").filter({ hasText: /found|Type a word/ }).waitFor({ timeout: 15000 });
+      await page.locator("#search-status").filter({ hasText: DONE }).waitFor({ timeout: 15000 });
     }
     await page.addScriptTag({ content: AXE_SOURCE });
     const result = await page.evaluate(async (tags) => {

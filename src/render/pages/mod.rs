@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
+use super::i18n::{Catalogue, Language};
 use super::paginate::{Pager, paginate};
 use super::syndication::{FeedLink, Items, Syndication, week_dates, week_label};
 use super::templates::report;
@@ -63,6 +64,21 @@ struct PageMeta {
     canonical: String,
     /// The feeds that fit this page, most specific first, for `<link rel="alternate">`.
     feeds: Vec<FeedLink>,
+    /// The same page in the site's other languages.
+    alternates: Vec<Alternate>,
+}
+
+/// The same page in another language.
+#[derive(Debug, Clone, Serialize)]
+struct Alternate {
+    /// Its BCP 47 tag, for `hreflang` and `lang`.
+    lang: String,
+    /// The language's name in itself: "Cymraeg", "English".
+    name: String,
+    /// The page in it, as a link.
+    url: String,
+    /// The page in it, absolute, for `<link rel="alternate" hreflang>`.
+    permalink: String,
 }
 
 /// A page waiting to be rendered.
@@ -111,6 +127,8 @@ impl<'p> List<'p> {
 pub(super) struct Plan<'a> {
     views: Views<'a>,
     config: &'a Config,
+    /// Every language of the site, for the links from a page to itself in the others.
+    languages: &'a [Language],
     /// Each post as a listing shows it, made once and shared by every list it is on.
     cards: Vec<Value>,
     pages: Vec<Page>,
@@ -120,7 +138,7 @@ pub(super) struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub(super) fn new(views: Views<'a>, config: &'a Config) -> Self {
+    pub(super) fn new(views: Views<'a>, config: &'a Config, languages: &'a [Language]) -> Self {
         let cards = views
             .site
             .posts
@@ -129,14 +147,15 @@ impl<'a> Plan<'a> {
             .collect();
         let whole_site = Syndication {
             dir: paths::HOME.to_string(),
-            title: config.site.title.clone(),
+            title: views.language.title.clone(),
             items: Items::Posts(views.site.home.clone()),
         };
         let mut plan = Plan {
-            site_feeds: whole_site.links(views.links),
+            site_feeds: whole_site.links(views.links()),
             feeds: vec![whole_site],
             views,
             config,
+            languages,
             cards,
             pages: Vec::new(),
         };
@@ -149,23 +168,31 @@ impl<'a> Plan<'a> {
         plan.organisations();
         plan.weeks();
         let mut search = Context::new();
-        search.insert("filters", &super::search::filter_menus(site));
+        let strings = plan.strings();
+        search.insert("filters", &super::search::filter_menus(site, strings));
+        let title = strings.text("titles.search");
         plan.single(
             paths::SEARCH,
             PageKind::Search,
-            "Search",
+            title,
             "search.html",
             search,
         );
+        let title = strings.text("titles.not_found");
         let not_found = Context::new();
         plan.single(
             paths::NOT_FOUND,
             PageKind::NotFound,
-            "Page not found",
+            title,
             "404.html",
             not_found,
         );
         plan
+    }
+
+    /// The interface strings of the plan's language.
+    fn strings(&self) -> &'a Catalogue {
+        &self.views.language.catalogue
     }
 
     /// Every page planned, the posts' own aside.
@@ -183,14 +210,19 @@ impl<'a> Plan<'a> {
                     page: path.to_string(),
                     message: report(&e),
                 })?;
-            emit(sink, &paths::output_file(path), html.as_bytes())
+            let file = paths::output_file(&paths::within(&self.views.language.prefix, path));
+            emit(sink, &file, html.as_bytes())
         };
         self.pages
             .par_iter()
             .try_for_each(|page| render(&page.path, page.template, &page.context))?;
         self.feeds.par_iter().try_for_each(|feed| {
-            for (path, bytes) in feed.files(self.views.site, self.config, self.views.links) {
-                emit(sink, &path, &bytes)?;
+            for (path, bytes) in feed.files(self.views.site, self.config, self.views.language) {
+                emit(
+                    sink,
+                    &paths::within(&self.views.language.prefix, &path),
+                    &bytes,
+                )?;
             }
             Ok::<_, RenderError>(())
         })?;
@@ -210,6 +242,7 @@ impl<'a> Plan<'a> {
                     url: view.url.clone(),
                     canonical,
                     feeds: self.site_feeds.clone(),
+                    alternates: self.alternates(&post.path),
                 },
             );
             context.insert("post", &view);
@@ -228,7 +261,21 @@ impl<'a> Plan<'a> {
     }
 
     fn links(&self) -> &'a Links {
-        self.views.links
+        self.views.links()
+    }
+
+    /// The page at `path` in every language but this one.
+    fn alternates(&self, path: &str) -> Vec<Alternate> {
+        self.languages
+            .iter()
+            .filter(|l| l.prefix != self.views.language.prefix)
+            .map(|l| Alternate {
+                lang: l.tag().to_string(),
+                name: l.catalogue.text("language.name").to_string(),
+                url: l.links.url(path),
+                permalink: l.links.permalink(path),
+            })
+            .collect()
     }
 
     fn meta(
@@ -244,6 +291,7 @@ impl<'a> Plan<'a> {
             url: self.links().url(path),
             canonical: self.links().permalink(path),
             feeds: own.iter().chain(&self.site_feeds).cloned().collect(),
+            alternates: self.alternates(path),
         }
     }
 
@@ -272,7 +320,10 @@ impl<'a> Plan<'a> {
     fn syndicate(&mut self, dir: &str, title: &str, posts: &[PostIx]) -> Vec<FeedLink> {
         let feed = Syndication {
             dir: dir.to_string(),
-            title: format!("{} – {title}", self.config.site.title),
+            title: self.strings().fill(
+                "feeds.scoped",
+                &[("site", &self.views.language.title), ("title", title)],
+            ),
             items: Items::Posts(posts.to_vec()),
         };
         let links = feed.links(self.links());
@@ -283,7 +334,10 @@ impl<'a> Plan<'a> {
     fn lists(&mut self, list: List<'_>) {
         for pager in paginate(list.dir, list.posts, self.config.site.paginate.get()) {
             let mut context = list.extra.clone();
-            let title = list.title.as_deref().map(|t| numbered(t, &pager));
+            let title = list
+                .title
+                .as_deref()
+                .map(|t| numbered(t, &pager, self.strings()));
             context.insert(
                 "page",
                 &self.meta(list.kind, title, &pager.path, &list.feeds),
@@ -307,19 +361,20 @@ impl<'a> Plan<'a> {
     /// The index of a taxonomy, and a list for each of its terms that has a page.
     fn taxonomy(&mut self, index: PageKind, terms: &'a [Term]) {
         let (dir, heading, one, kind) = match index {
-            PageKind::Tags => (paths::TAGS, "Tags", "Tag", PageKind::Tag),
+            PageKind::Tags => (paths::TAGS, "titles.tags", "titles.tag", PageKind::Tag),
             _ => (
                 paths::CATEGORIES,
-                "Categories",
-                "Category",
+                "titles.categories",
+                "titles.category",
                 PageKind::Category,
             ),
         };
         let mut context = Context::new();
         context.insert("terms", &self.views.term_counts(terms));
-        self.single(dir, index, heading, "terms.html", context);
+        let strings = self.strings();
+        self.single(dir, index, strings.text(heading), "terms.html", context);
         for term in terms.iter().filter(|t| t.has_page) {
-            let title = format!("{one}: {}", term.name);
+            let title = strings.fill(one, &[("name", &term.name)]);
             let mut list = List::new(kind, Some(title.clone()), &term.path, &term.posts);
             list.feeds = self.syndicate(&term.path, &title, &term.posts);
             self.lists(list);
@@ -331,10 +386,12 @@ impl<'a> Plan<'a> {
         let years: Vec<YearView> = site.years.iter().map(|y| self.views.year(y)).collect();
         let mut context = Context::new();
         context.insert("years", &years);
+        let strings = self.strings();
+        let title = strings.text("titles.archive");
         self.single(
             paths::ARCHIVE,
             PageKind::Archive,
-            "Archive",
+            title,
             "archive.html",
             context,
         );
@@ -344,7 +401,8 @@ impl<'a> Plan<'a> {
                 .iter()
                 .flat_map(|m| m.posts.iter().copied())
                 .collect();
-            let title = format!("Archive: {}", year.year);
+            let number = year.year.to_string();
+            let title = strings.fill("titles.year", &[("year", &number)]);
             self.lists(List::new(
                 PageKind::Archive,
                 Some(title),
@@ -352,7 +410,10 @@ impl<'a> Plan<'a> {
                 &posts,
             ));
             for (month, month_view) in year.months.iter().zip(&view.months) {
-                let title = format!("Archive: {} {}", month_view.name, year.year);
+                let title = strings.fill(
+                    "titles.month",
+                    &[("month", &month_view.name), ("year", &number)],
+                );
                 self.lists(List::new(
                     PageKind::Archive,
                     Some(title),
@@ -377,10 +438,11 @@ impl<'a> Plan<'a> {
         let views: Vec<_> = order.iter().map(|s| self.views.source(s)).collect();
         let mut context = Context::new();
         context.insert("sources", &views);
+        let title = self.strings().text("titles.blogs");
         self.single(
             paths::SOURCES,
             PageKind::Sources,
-            "Blogs",
+            title,
             "sources.html",
             context,
         );
@@ -409,10 +471,11 @@ impl<'a> Plan<'a> {
         let mut context = Context::new();
         context.insert("organisations", &list);
         let kind = PageKind::Organisations;
+        let title = self.strings().text("titles.organisations");
         self.single(
             paths::ORGANISATIONS,
             kind,
-            "Organisations",
+            title,
             "organisations.html",
             context,
         );
@@ -453,14 +516,16 @@ impl<'a> Plan<'a> {
             .map(|w| WeekView {
                 url: self.links().url(&w.path),
                 slug: w.slug.clone(),
-                label: capitalise(&week_label(w)),
-                dates: week_dates(w),
+                label: week_label(w, self.strings()),
+                dates: week_dates(w, self.strings()),
                 count: w.posts.len(),
             })
             .collect();
         let digest = Syndication {
             dir: paths::WEEKNOTES.to_string(),
-            title: format!("{} – weeknotes, week by week", self.config.site.title),
+            title: self
+                .strings()
+                .fill("feeds.weeknotes", &[("site", &self.views.language.title)]),
             items: Items::Weeks,
         };
         let feeds = digest.links(self.links());
@@ -468,7 +533,7 @@ impl<'a> Plan<'a> {
         let mut context = Context::new();
         context.insert("weeks", &views);
         context.insert("feeds", &feeds);
-        let title = Some("Weeknotes".to_string());
+        let title = Some(self.strings().text("titles.weeknotes").to_string());
         context.insert(
             "page",
             &self.meta(PageKind::Weeknotes, title, paths::WEEKNOTES, &feeds),
@@ -487,7 +552,8 @@ impl<'a> Plan<'a> {
             context.insert("older", &views.get(i + 1));
             context.insert("feeds", &feeds);
             context.insert_value("posts", self.cards_of(&week.posts));
-            let title = format!("Weeknotes: {}", week_label(week));
+            let label = week_label(week, self.strings());
+            let title = self.strings().fill("titles.week", &[("week", &label)]);
             context.insert(
                 "page",
                 &self.meta(PageKind::Week, Some(title), &week.path, &feeds),
@@ -498,20 +564,19 @@ impl<'a> Plan<'a> {
 }
 
 /// "Tag: x" on page 1, "Tag: x (page 2 of 3)" after.
-fn numbered(title: &str, pager: &Pager<'_>) -> String {
+fn numbered(title: &str, pager: &Pager<'_>, strings: &Catalogue) -> String {
     if pager.number == 1 {
         title.to_string()
     } else {
-        format!("{title} (page {} of {})", pager.number, pager.total)
+        strings.fill(
+            "titles.paged",
+            &[
+                ("title", title),
+                ("number", &pager.number.to_string()),
+                ("total", &pager.total.to_string()),
+            ],
+        )
     }
-}
-
-fn capitalise(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -35,13 +35,14 @@ fn post(id: &str, title: &str, date: &str, tags: &[&str], remote: bool) -> Post 
 fn planned() -> Vec<(String, PageKind, &'static str)> {
     let config = config();
     let site = site(&config);
-    let links = Links::new(&config);
+    let languages = Language::all(&config, &crate::render::Theme::default()).unwrap();
     let plan = Plan::new(
         Views {
             site: &site,
-            links: &links,
+            language: &languages[0],
         },
         &config,
+        &languages,
     );
     plan.pages()
         .iter()

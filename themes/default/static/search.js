@@ -11,11 +11,33 @@ const form = document.querySelector("form.search-form");
 const results = document.getElementById("search");
 // In the page from the start, so screen readers announce what is put in it.
 const announcer = document.getElementById("search-status");
+// What the page says, in its language: the search page carries its catalogue's strings.
+const say = form ? form.dataset : {};
 
 if (form && results && announcer) {
   start().catch((error) => {
-    announce("Search could not start: " + error.message);
+    announce(say.failed + " " + error.message);
   });
+}
+
+// "{count} found": a catalogue string with its placeholders filled in.
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+}
+
+// One index serves every language: its addresses are the first language's, under the folder
+// search.js lives in; a page in another language links to its own copies.
+const root = new URL(".", import.meta.url).pathname;
+function localised(url) {
+  const prefix = say.prefix || root;
+  return url.startsWith(root) ? prefix + url.slice(root.length) : url;
+}
+
+// The index holds the day as 2026-03-03; the page writes it out with its month names.
+function day(iso) {
+  const [year, month, date] = (iso || "").split("-").map(Number);
+  const months = (say.months || "").split("|");
+  return year && months[month - 1] ? `${date} ${months[month - 1]} ${year}` : iso || "";
 }
 
 async function start() {
@@ -67,17 +89,18 @@ async function show(pagefind, { query, filters, sort }) {
   const filtered = Object.keys(filters).length > 0;
   if (!query && !filtered) {
     results.replaceChildren();
-    announce("Type a word to search every post.");
+    announce(say.prompt);
     return;
   }
   const search = await pagefind.search(query || null, { filters, sort });
   const count = search.results.length;
-  const summary = count === 0 ? "No posts found" : `${count} ${count === 1 ? "post" : "posts"} found`;
+  const posts = fill(count === 1 ? say.postOne : say.postOther, { n: count });
+  const summary = count === 0 ? say.foundNone : fill(say.found, { count: posts });
   const list = document.createElement("ol");
   list.className = "search-results";
   results.replaceChildren(list);
   await more(search.results, list, 0);
-  announce(query ? `${summary} for “${query}”` : summary);
+  announce(query ? fill(say.foundFor, { found: summary, query }) : summary);
 }
 
 async function more(found, list, from) {
@@ -88,7 +111,7 @@ async function more(found, list, from) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "search-more";
-    button.textContent = "Show more results";
+    button.textContent = say.more;
     button.addEventListener("click", async () => {
       const first = list.children.length;
       await more(found, list, from + PAGE_SIZE);
@@ -102,14 +125,14 @@ function item(data) {
   const li = document.createElement("li");
   const title = document.createElement("h2");
   const link = document.createElement("a");
-  link.href = data.url;
+  link.href = localised(data.url);
   link.textContent = data.meta.title || data.url;
   title.append(link);
   const meta = document.createElement("p");
   meta.className = "meta";
   const when = document.createElement("time");
   when.dateTime = data.meta.datetime || "";
-  when.textContent = data.meta.date || "";
+  when.textContent = day(data.meta.date);
   meta.append(when);
   if (data.meta.source) meta.append(" · " + data.meta.source);
   const excerpt = document.createElement("p");
