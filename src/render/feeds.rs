@@ -15,6 +15,7 @@ use chrono::{DateTime, FixedOffset};
 use quick_xml::events::BytesText;
 use serde::Serialize;
 
+use super::media::media_type;
 use crate::post::Enclosure;
 use crate::xml::{Xml, cdata, document, empty, text, xml_safe};
 
@@ -68,14 +69,6 @@ pub(super) struct FeedItem {
     pub enclosures: Vec<Enclosure>,
     /// The absolute address of its featured image.
     pub image: Option<String>,
-}
-
-/// RSS and JSON Feed need a type for every enclosure; this says "some bytes" when nothing is
-/// known, which is true.
-const UNKNOWN_TYPE: &str = "application/octet-stream";
-
-fn media_type(enclosure: &Enclosure) -> &str {
-    enclosure.media_type.as_deref().unwrap_or(UNKNOWN_TYPE)
 }
 
 /// The file names of the three formats.

@@ -24,6 +24,15 @@ pub(super) fn absolute(links: &Links, src: &ImageSrc) -> String {
     }
 }
 
+/// An enclosure's media type for the feeds out, which need one for every file (RSS, JSON
+/// Feed): "some bytes" when nothing is known, which is true.
+pub(super) fn media_type(enclosure: &Enclosure) -> &str {
+    enclosure
+        .media_type
+        .as_deref()
+        .unwrap_or("application/octet-stream")
+}
+
 /// A featured image, as templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageView {

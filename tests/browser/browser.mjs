@@ -3,7 +3,7 @@
 // so every expectation lives beside the rest of the tests.
 //
 //   node browser.mjs search     '{"url": "...", "select": {"name": "source", "value": "X"}}'
-//   node browser.mjs axe        '{"urls": ["...", "..."], "imagesOff": false}'
+//   node browser.mjs axe        '{"urls": ["...", "..."], "imagesOff": false, "colorScheme": "dark"}'
 //   node browser.mjs play       '{"url": "...", "media": "https://cdn.example/episode.mp3"}'
 //   node browser.mjs keyboard   '{"url": "..."}'
 //   node browser.mjs screenshot '{"url": "...", "dir": "..."}'
@@ -16,6 +16,8 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+// A picture of one grey pixel.
+const PIXEL = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
 const [scenario, raw] = process.argv.slice(2);
 // What the search page says when it is done, in English or in Welsh.
@@ -103,10 +105,12 @@ async function search({ url, select }) {
 // Runs axe at WCAG 2.2 AA over each page; search pages are checked once their results are in.
 // With imagesOff, every image request fails, as for a reader who turns images off or whose
 // connection drops them: the page must still read, and still pass.
-async function axe({ urls, imagesOff = false }) {
+// With colorScheme "dark", the page is checked as a reader who prefers a dark scheme sees it.
+async function axe({ urls, imagesOff = false, colorScheme = "light" }) {
   const report = {};
   for (const url of urls) {
     const { page, errors } = await newPage();
+    await page.emulateMedia({ colorScheme });
     let blocked = 0;
     if (imagesOff) {
       await page.route("**/*", (route) => {
@@ -114,6 +118,8 @@ async function axe({ urls, imagesOff = false }) {
         blocked += 1;
         return route.abort();
       });
+    } else {
+      await stubRemoteImages(page);
     }
     await page.goto(url);
     if (url.includes("/search/")) {
@@ -220,6 +226,18 @@ async function xss({ urls }) {
   return { ran, inline: [...new Set(inline)].sort(), pages: urls.length };
 }
 
+// Images from other hosts (a blog's own, a CDN's) are given this instead, as a test machine
+// has no network to fetch them from.
+async function stubRemoteImages(page) {
+  await page.route(
+    (url) => url.hostname !== "127.0.0.1",
+    (route) =>
+      route.request().resourceType() === "image"
+        ? route.fulfill({ status: 200, contentType: "image/png", body: PIXEL })
+        : route.fallback(),
+  );
+}
+
 // A short WAV of silence: what the test serves in place of a podcast's file, which is on a host
 // a test machine cannot reach. Chromium reads the bytes for what they are, whatever the type.
 function silence(seconds = 2, rate = 8000) {
@@ -250,6 +268,7 @@ async function play({ url, media }) {
     fetched.push(route.request().url());
     return route.fulfill({ status: 200, contentType: "audio/mpeg", body: silence() });
   });
+  await stubRemoteImages(page);
   await page.goto(url, { waitUntil: "load" });
   await page.waitForTimeout(300);
   const player = page.locator("audio, video").first();
