@@ -463,6 +463,16 @@ fn axe_finds_nothing_on_the_example_site() {
         "/authors/",
         "/pulse/",
         "/404.html",
+        // The Welsh side, and a Welsh post on an English page.
+        "/posts/beth-yw-nodiadaur-wythnos/",
+        "/cy/",
+        "/cy/posts/what-are-weeknotes/",
+        "/cy/posts/beth-yw-nodiadaur-wythnos/",
+        "/cy/tags/weeknotes/",
+        "/cy/sources/",
+        "/cy/archive/",
+        "/cy/search/?q=wythnos",
+        "/cy/404.html",
     ];
     assert_axe_finds_nothing(&server, &pages);
 }

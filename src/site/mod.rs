@@ -380,15 +380,16 @@ pub fn build(
 }
 
 /// A post is a weeknote when its front matter or feed says so, when it or its feed tags it as
-/// one, or when its title reads like one.
+/// one (unless its title says it is about weeknotes: "What are weeknotes?"), or when its title
+/// reads like one.
 fn weeknote_of(post: &Post, feed_tags: &[String], tz: Tz) -> Option<Weeknote> {
     let detected = weeknotes::detect_title(&post.title);
-    let marked = post.weeknote
-        || post
-            .tags
-            .iter()
-            .chain(feed_tags)
-            .any(|t| weeknotes::is_weeknote_tag(t));
+    let tagged = post
+        .tags
+        .iter()
+        .chain(feed_tags)
+        .any(|t| weeknotes::is_weeknote_tag(t));
+    let marked = post.weeknote || (tagged && !weeknotes::is_about_weeknotes(&post.title));
     (marked || detected.is_some()).then(|| weeknote(post, tz))
 }
 

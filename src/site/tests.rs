@@ -263,6 +263,18 @@ fn a_weekly_series_makes_its_posts_weeknotes_even_when_a_title_does_not_say() {
 }
 
 #[test]
+fn a_weeknotes_tag_on_a_post_about_weeknotes_files_it_under_the_topic_only() {
+    let about = Post {
+        title: "What are weeknotes?".into(),
+        tags: vec!["Weeknotes".into()],
+        ..Post::sample("about", "2026-01-05T10:00:00Z")
+    };
+    let site = make(&config(""), vec![about]);
+    assert!(site.posts[0].weeknote.is_none());
+    assert_eq!(site.tag(site.posts[0].tags[0]).name, "Weeknotes");
+}
+
+#[test]
 fn a_feeds_weeknotes_tag_makes_its_posts_weeknotes() {
     let config = config("");
     // The test feed is configured with the tag "Feed Tag"; this one says weeknotes.

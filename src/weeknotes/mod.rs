@@ -20,7 +20,7 @@ use chrono_tz::Tz;
 use crate::slug::term_key;
 
 pub use series::{Series, series};
-pub use title::detect_title;
+pub use title::{detect_title, is_about_weeknotes};
 
 /// What a weeknote's title says about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

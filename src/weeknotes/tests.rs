@@ -455,3 +455,23 @@ fn a_note_is_placed_in_the_week_its_title_names() {
         "2025-W23"
     );
 }
+
+#[test]
+fn posts_about_weeknotes_are_told_from_weeknotes() {
+    for about in [
+        "What are weeknotes?",
+        "Welcome to our weeknotes",
+        "Beth yw nodiadau'r wythnos?",
+        "Why we write week notes",
+    ] {
+        assert!(super::is_about_weeknotes(about), "{about}");
+    }
+    for note in [
+        "Weeknotes #12",
+        "Our weeknotes 14",
+        "A tough week",
+        "Nodiadau'r wythnos 3",
+    ] {
+        assert!(!super::is_about_weeknotes(note), "{note}");
+    }
+}

@@ -48,6 +48,20 @@ pub fn detect_title(title: &str) -> Option<Detected> {
     })
 }
 
+/// Whether the title is about weeknotes rather than one of them: "What are weeknotes?",
+/// "Welcome to our weeknotes", "Beth yw nodiadau'r wythnos?". A tag `weeknotes` on such a
+/// post files it under the topic, not as a weeknote.
+pub fn is_about_weeknotes(title: &str) -> bool {
+    let title = normalise(title);
+    NOTE_WORD.find_iter(&title).any(|found| {
+        let (before, after) = (&title[..found.start()], &title[found.end()..]);
+        let numbered = after.contains(|c: char| c.is_ascii_digit());
+        ABOUT.is_match(before)
+            || (POSSESSIVE.is_match(before) && !numbered)
+            || (GERUND.is_match(before) && after.trim().is_empty())
+    })
+}
+
 /// Whether any recogniser could take the title: each needs a digit or one of a few words.
 /// Most titles have neither, and this keeps a large site's build quick.
 fn may_be_weeknote(title: &str) -> bool {
