@@ -30,6 +30,9 @@ pub struct Config {
     /// The `[taxonomies]` table: tag aliases and thresholds.
     #[serde(default)]
     pub taxonomies: TaxonomyConfig,
+    /// The `[authors]` table: spellings of one person's name merged.
+    #[serde(default)]
+    pub authors: AuthorConfig,
     /// The blog roll, one `[[feeds]]` table each.
     #[serde(default)]
     pub feeds: Vec<FeedConfig>,
@@ -70,6 +73,14 @@ pub struct SiteConfig {
     /// How many of the newest posts the combined feeds carry; 0 means all.
     #[serde(default = "default_feed_items")]
     pub feed_items: usize,
+    /// The picture a link to a page with none of its own shows when shared (Open Graph): a
+    /// file of the site, by its address in the output (`card.png` for `static/card.png`), or
+    /// an https address.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// What that picture shows, for readers who cannot see it.
+    #[serde(default)]
+    pub image_alt: Option<String>,
 }
 
 /// Text given once for every language, or once for each: `title = "Notes"` or
@@ -190,6 +201,16 @@ impl Default for TaxonomyConfig {
             min_posts: 1,
         }
     }
+}
+
+/// The `[authors]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthorConfig {
+    /// Other spellings of a person's name mapped to the one shown: feeds write `jbloggs`,
+    /// `Jo Bloggs (GDS)` and `jo.bloggs@example.gov.uk` for one person, and one person has one
+    /// page. Compared as tags are, without case or extra spaces.
+    pub aliases: BTreeMap<String, String>,
 }
 
 /// One blog of the blog roll.
@@ -501,6 +522,19 @@ mod tests {
             .to_string();
         assert!(err.contains("line 4"), "{err}");
         assert!(err.contains("paginate") || err.contains("integer"), "{err}");
+    }
+
+    #[test]
+    fn author_aliases_are_read_and_unknown_author_keys_refused() {
+        let config = parse(&format!(
+            "{SITE}[authors.aliases]\njbloggs = \"Jo Bloggs\"\n"
+        ))
+        .unwrap();
+        assert_eq!(config.authors.aliases["jbloggs"], "Jo Bloggs");
+        let err = parse(&format!("{SITE}[authors]\nalias = {{}}\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("alias") && err.contains("line 5"), "{err}");
     }
 
     #[test]

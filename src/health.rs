@@ -265,6 +265,64 @@ pub fn tally(feeds: &[FeedHealth]) -> Vec<(Status, usize)> {
     .collect()
 }
 
+/// How the blog roll stood after one build that fetched: how many of its enabled feeds ended in
+/// each status. The archive keeps the last few, for the pulse page's chart of feed health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BuildHealth {
+    /// The build's "now".
+    pub at: DateTime<Utc>,
+    /// Fetched and read.
+    pub ok: usize,
+    /// Unchanged since the last fetch.
+    pub not_modified: usize,
+    /// Answering from a new address.
+    pub moved: usize,
+    /// Failing, or waiting out a server's `Retry-After` after failing.
+    pub failed: usize,
+    /// Gone for good.
+    pub gone: usize,
+}
+
+impl BuildHealth {
+    /// The counts of one build; a disabled feed is nobody's concern and is left out.
+    pub fn count(at: DateTime<Utc>, feeds: &[FeedHealth]) -> Self {
+        let mut counts = BuildHealth {
+            at,
+            ok: 0,
+            not_modified: 0,
+            moved: 0,
+            failed: 0,
+            gone: 0,
+        };
+        let disabled = |f: &FeedHealth| f.notes.contains(&Note::Skipped(Skip::Disabled));
+        for feed in feeds.iter().filter(|f| !disabled(f)) {
+            *counts.of(feed.status) += 1;
+        }
+        counts
+    }
+
+    /// The count of one status.
+    pub fn get(&self, status: Status) -> usize {
+        match status {
+            Status::Ok => self.ok,
+            Status::NotModified => self.not_modified,
+            Status::Moved => self.moved,
+            Status::Failed => self.failed,
+            Status::Gone => self.gone,
+        }
+    }
+
+    fn of(&mut self, status: Status) -> &mut usize {
+        match status {
+            Status::Ok => &mut self.ok,
+            Status::NotModified => &mut self.not_modified,
+            Status::Moved => &mut self.moved,
+            Status::Failed => &mut self.failed,
+            Status::Gone => &mut self.gone,
+        }
+    }
+}
+
 /// The share of the fetched feeds that failed, in percent; 0 when none was fetched.
 pub fn failed_percent(feeds: &[FeedHealth]) -> f64 {
     let fetched = feeds.iter().filter(|f| f.fetched).count();
@@ -369,6 +427,35 @@ mod tests {
         assert_eq!(failed_percent(&[]), 0.0);
         assert!(!all_failed(&[feed(Status::Failed, false)]));
         assert!(all_failed(&[feed(Status::Failed, true)]));
+    }
+
+    #[test]
+    fn a_build_s_health_counts_every_enabled_feed_by_status() {
+        let mut disabled = feed(Status::Failed, false);
+        disabled.notes.push(Note::Skipped(Skip::Disabled));
+        let feeds = [
+            feed(Status::Ok, true),
+            feed(Status::Ok, true),
+            feed(Status::NotModified, true),
+            feed(Status::Gone, false),
+            feed(Status::Failed, true),
+            disabled,
+        ];
+        let at = DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z")
+            .unwrap()
+            .to_utc();
+        let counts = BuildHealth::count(at, &feeds);
+        assert_eq!(
+            (
+                counts.ok,
+                counts.not_modified,
+                counts.moved,
+                counts.failed,
+                counts.gone
+            ),
+            (2, 1, 0, 1, 1)
+        );
+        assert_eq!(counts.get(Status::Ok), 2);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use url::Url;
 use crate::feed::{Entry, ParsedFeed};
 use crate::plain_text::plain_text;
 use crate::post::{FeedKey, Post, Source};
-use crate::sanitize::{Sanitizer, first_image};
+use crate::sanitize::{Sanitizer, first_image, is_tracking_image};
 use crate::slug::slugify;
 
 /// An entry on its way into the archive: a post whose `published` the archive settles, because
@@ -59,7 +59,11 @@ fn post(feed_key: &FeedKey, entry: Entry, final_url: &Url, sanitizer: &Sanitizer
         .unwrap_or_default();
     let content = sanitizer.clean(body, Some(&base));
     let text = plain_text(&content);
-    let image = entry.image.or_else(|| first_image(&content));
+    // A feed's own image can be a counter as much as an `<img>` in the content can.
+    let image = entry
+        .image
+        .filter(|i| !is_tracking_image(i))
+        .or_else(|| first_image(&content));
     let summary = match (&entry.summary, &entry.content) {
         (Some(summary), Some(content)) if summary.trim() != content.trim() => {
             sanitizer.clean(summary, Some(&base))
@@ -138,6 +142,7 @@ fn excerpt(text: &str, words: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::post::Image;
 
     fn entry() -> Entry {
         Entry::default()
@@ -225,6 +230,27 @@ mod tests {
         })
         .post;
         assert_eq!(post.summary, "<p>Fish &amp; chips &lt;3</p>");
+    }
+
+    #[test]
+    fn a_feed_s_tracking_pixel_is_never_the_featured_image() {
+        let pixel = Image {
+            url: "https://stats.wordpress.com/b.gif".into(),
+            alt: None,
+            width: None,
+            height: None,
+        };
+        let post = one(Entry {
+            image: Some(pixel),
+            content: Some(
+                r#"<p><img src="https://blog.example/chart.png" alt="A chart"></p>"#.into(),
+            ),
+            ..entry()
+        })
+        .post;
+        let image = post.image.expect("the content's image stands in");
+        assert_eq!(image.url, "https://blog.example/chart.png");
+        assert_eq!(image.alt.as_deref(), Some("A chart"));
     }
 
     #[test]

@@ -14,14 +14,15 @@ use crate::config::{Config, FeedConfig};
 use crate::feed;
 use crate::fetch::{Fetcher, Outcome, Request};
 use crate::guard::guarded;
-use crate::health::{FeedHealth, FeedKey, FeedState, Note, Skip, Status};
+use crate::health::{BuildHealth, FeedHealth, FeedKey, FeedState, Note, Skip, Status};
 use crate::ingest;
 use crate::sanitize::Sanitizer;
 use crate::urls::url_key;
 
 /// Brings the archive up to date with the blog roll and returns each feed's health, in
-/// `feeds.toml` order. With no fetcher (`--offline`) nothing is fetched: the health is what
-/// the archive remembers.
+/// `feeds.toml` order, recording the build's counts in the archive's history. With no fetcher
+/// (`--offline`) nothing is fetched and nothing recorded: the health is what the archive
+/// remembers.
 pub fn refresh(
     config: &Config,
     archive: &mut Archive,
@@ -67,7 +68,8 @@ pub fn refresh(
     }
     let states = archive.states()?;
     let counts = archive.counts()?;
-    Ok(config
+    let fetched = fetcher.is_some();
+    let health: Vec<FeedHealth> = config
         .feeds
         .iter()
         .zip(keys)
@@ -84,7 +86,13 @@ pub fn refresh(
             health.notes = notes.remove(&key).unwrap_or_default();
             health
         })
-        .collect())
+        .collect();
+    // Only a build that asked the feeds learns how they fare; an offline rebuild would repeat
+    // the last counts as if they were news.
+    if fetched {
+        archive.record_build(&BuildHealth::count(now, &health))?;
+    }
+    Ok(health)
 }
 
 /// The lasting new address an update records, if any.

@@ -240,12 +240,32 @@ fn absolute(value: &str, base: Option<&Url>) -> Option<String> {
 }
 
 fn is_tracker(el: &Element<'_, '_>) -> bool {
-    let tiny = |attr: &str| {
-        el.get_attribute(attr)
-            .is_some_and(|v| matches!(v.trim().trim_end_matches("px"), "0" | "1"))
-    };
     let src = el.get_attribute("src").unwrap_or_default();
-    (tiny("width") && tiny("height")) || TRACKERS.iter().any(|t| src.contains(t))
+    is_tracking_pixel(
+        &src,
+        el.get_attribute("width").as_deref(),
+        el.get_attribute("height").as_deref(),
+    )
+}
+
+/// Whether an image at `src`, of the size its markup or feed gives, counts visits rather than
+/// shows anything: a known counter's address, or one pixel (or none) each way. The one rule for
+/// images in content and for the featured image a feed names, so neither ever shows a pixel.
+pub fn is_tracking_pixel(src: &str, width: Option<&str>, height: Option<&str>) -> bool {
+    let tiny = |value: Option<&str>| {
+        value.is_some_and(|v| matches!(v.trim().trim_end_matches("px"), "0" | "1"))
+    };
+    (tiny(width) && tiny(height)) || TRACKERS.iter().any(|t| src.contains(t))
+}
+
+/// Whether a featured image is a tracking pixel (see [`is_tracking_pixel`]).
+pub fn is_tracking_image(image: &Image) -> bool {
+    let size = |n: Option<u32>| n.map(|n| n.to_string());
+    is_tracking_pixel(
+        &image.url,
+        size(image.width).as_deref(),
+        size(image.height).as_deref(),
+    )
 }
 
 /// The first image of safe HTML (what [`Sanitizer::clean`] or Markdown made), as a post's
@@ -376,6 +396,32 @@ mod tests {
             r#"<img src="https://pixel.wp.com/b.gif?x=1"></p>"#
         ));
         assert_eq!(out, "<p>x</p>");
+    }
+
+    #[test]
+    fn a_featured_image_is_judged_by_the_same_tracker_rule() {
+        let image = |url: &str, size: Option<u32>| Image {
+            url: url.to_string(),
+            alt: None,
+            width: size,
+            height: size,
+        };
+        assert!(is_tracking_image(&image(
+            "https://t.example/p.gif",
+            Some(1)
+        )));
+        assert!(is_tracking_image(&image(
+            "https://pixel.wp.com/g.gif",
+            None
+        )));
+        assert!(!is_tracking_image(&image(
+            "https://cdn.example/a.jpg",
+            Some(640)
+        )));
+        assert!(!is_tracking_image(&image(
+            "https://cdn.example/a.jpg",
+            None
+        )));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use common::people::EPISODE;
 use common::server::{Reply, Server, serve_dir};
 use common::{TestSite, require_tool};
 use roundup::cmd::build;
@@ -185,8 +186,16 @@ fn under_a_subpath_search_finds_its_index_and_links_its_results() {
 /// Runs axe-core at WCAG 2.2 AA over `pages`: no violations, and no console errors but the 404
 /// of a page that is meant to be missing.
 fn assert_axe_finds_nothing(server: &Server, pages: &[&str]) {
+    assert_axe_finds_nothing_in(server, pages, "light");
+}
+
+/// As [`assert_axe_finds_nothing`], in the light or the dark colour scheme.
+fn assert_axe_finds_nothing_in(server: &Server, pages: &[&str], scheme: &str) {
     let urls: Vec<String> = pages.iter().map(|p| server.url(p)).collect();
-    let report = browser("axe", serde_json::json!({ "urls": urls }));
+    let report = browser(
+        "axe",
+        serde_json::json!({ "urls": urls, "colorScheme": scheme }),
+    );
     for url in &urls {
         assert_eq!(
             report[url]["violations"],
@@ -451,6 +460,8 @@ fn axe_finds_nothing_on_the_example_site() {
         "/archive/2026/",
         "/weeknotes/",
         "/search/?q=weeknotes",
+        "/authors/",
+        "/pulse/",
         "/404.html",
         // The Welsh side, and a Welsh post on an English page.
         "/posts/beth-yw-nodiadaur-wythnos/",
@@ -481,4 +492,104 @@ fn search_works_on_the_example_site() {
         "{result}"
     );
     assert_eq!(result["errors"], serde_json::json!([]));
+}
+
+/// The podcasts, pictures and people site (tests/common/people.rs), served from the root.
+fn people_site() -> (TestSite, Server, Server) {
+    let (site, feeds) = common::people::site();
+    let server = serve_dir(&site.public(), "/");
+    (site, server, feeds)
+}
+
+const EPISODE_PAGE: &str = "/posts/lwowska-fala/lwowska-fala-odc-78-wrzesien-1939-radio-katowice/";
+
+#[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
+fn a_podcast_plays_from_its_post_page_and_nothing_loads_before_play() {
+    browser_ready();
+    let (_site, server, _feeds) = people_site();
+    // The episode's host is out of a test's reach: the browser is handed a short sound
+    // in its place, at the episode's own address.
+    let result = browser(
+        "play",
+        serde_json::json!({ "url": server.url(EPISODE_PAGE), "media": EPISODE }),
+    );
+    let before = &result["before"];
+    assert_eq!(before["tag"], "audio", "{result}");
+    assert_eq!(before["controls"], true, "{result}");
+    assert_eq!(before["autoplay"], false, "{result}");
+    assert_eq!(before["preload"], "none", "{result}");
+    assert_eq!(before["paused"], true, "{result}");
+    assert_eq!(
+        before["sources"],
+        serde_json::json!([{ "src": EPISODE, "type": "audio/mpeg" }]),
+        "{result}"
+    );
+    assert_ne!(
+        before["canPlay"][0], "",
+        "Chromium plays audio/mpeg: {result}"
+    );
+    assert_eq!(
+        result["fetchedBeforePlay"], 0,
+        "nothing is fetched before play: {result}"
+    );
+    assert_eq!(result["played"]["outcome"], "playing", "{result}");
+    assert_eq!(result["played"]["currentSrc"], EPISODE, "{result}");
+    assert_eq!(
+        result["download"],
+        serde_json::json!([{ "href": EPISODE, "text": "Download: MP3 audio, 49 MB" }]),
+        "{result}"
+    );
+    assert_eq!(result["errors"], serde_json::json!([]), "{result}");
+}
+
+const PEOPLE_PAGES: [&str; 7] = [
+    "/",
+    EPISODE_PAGE,
+    "/posts/failla-wines/oregon-harvest-update-and-fall-release-date-set/",
+    "/authors/",
+    "/authors/jo-bloggs/",
+    "/weeknotes/2026-W47/",
+    "/pulse/",
+];
+
+#[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
+fn pictures_players_authors_and_the_pulse_page_pass_axe_in_light_and_dark() {
+    browser_ready();
+    let (_site, server, _feeds) = people_site();
+    assert_axe_finds_nothing_in(&server, &PEOPLE_PAGES, "light");
+    assert_axe_finds_nothing_in(&server, &PEOPLE_PAGES, "dark");
+}
+
+#[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
+fn with_images_off_every_page_still_reads_and_passes_axe() {
+    browser_ready();
+    let (_site, server, _feeds) = people_site();
+    let urls: Vec<String> = PEOPLE_PAGES.iter().map(|p| server.url(p)).collect();
+    let report = browser(
+        "axe",
+        serde_json::json!({ "urls": urls, "imagesOff": true }),
+    );
+    let mut blocked = 0;
+    for url in &urls {
+        let page = &report[url];
+        assert_eq!(page["violations"], serde_json::json!([]), "{url}: {page}");
+        assert_eq!(page["errors"], serde_json::json!([]), "{url}: {page}");
+        for image in page["images"].as_array().unwrap() {
+            // Every image says what it shows, or says nothing (decorative): never a file name.
+            let alt = image["alt"].as_str().expect("every image has an alt");
+            assert!(
+                !alt.contains(".jpg") && !alt.contains(".png"),
+                "{url}: {image}"
+            );
+            assert_eq!(image["loading"], "lazy", "{url}: {image}");
+        }
+        blocked += page["blocked"].as_u64().unwrap();
+    }
+    assert!(
+        blocked > 0,
+        "the check saw images and turned them off: {report}"
+    );
 }

@@ -5,6 +5,7 @@
 //! drops out of its feed. Each build's changes land in one transaction, so a crash mid-write
 //! leaves the previous state whole.
 
+mod history;
 mod identity;
 mod schema;
 
@@ -18,6 +19,8 @@ use crate::config::FeedConfig;
 use crate::health::{FeedKey, FeedState, Status};
 use crate::ingest::Incoming;
 use crate::post::{Post, Source};
+
+pub use history::KEPT as BUILDS_KEPT;
 
 /// The archive's file name inside its folder.
 pub const FILE_NAME: &str = "archive.sqlite";

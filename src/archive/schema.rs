@@ -6,7 +6,7 @@
 use rusqlite::Transaction;
 
 /// The version of the tables this roundup writes, kept in SQLite's `user_version`.
-pub(super) const VERSION: i64 = 2;
+pub(super) const VERSION: i64 = 3;
 
 /// The tables as a new archive has them.
 const TABLES: &str = "
@@ -39,12 +39,28 @@ CREATE TABLE entries (
 );
 ";
 
+/// Version 3's table, which a new archive has too: each fetching build's feed health counts (see [`super::history`]).
+const BUILDS: &str = "
+CREATE TABLE builds (
+    at            TEXT PRIMARY KEY,
+    ok            INTEGER NOT NULL,
+    not_modified  INTEGER NOT NULL,
+    moved         INTEGER NOT NULL,
+    failed        INTEGER NOT NULL,
+    gone          INTEGER NOT NULL
+);
+";
+
 /// Brings the tables from `version` to [`VERSION`].
 pub(super) fn migrate(tx: &Transaction<'_>, version: i64) -> rusqlite::Result<()> {
-    match version {
-        0 => tx.execute_batch(TABLES)?,
-        1 => from_1(tx)?,
-        _ => {}
+    // Each step brings the tables one version on, so an archive of any age gets there.
+    if version == 0 {
+        tx.execute_batch(TABLES)?;
+    } else if version < 2 {
+        from_1(tx)?;
+    }
+    if version < 3 {
+        tx.execute_batch(BUILDS)?;
     }
     tx.pragma_update(None, "user_version", VERSION)
 }

@@ -279,3 +279,101 @@ fn a_retitled_entry_keeps_its_first_slug_and_undated_ones_are_dated_to_the_secon
     assert_eq!(stored.slug, "a", "its address stays");
     assert_eq!(stored.published.to_rfc3339(), "2026-01-01T10:00:00+00:00");
 }
+
+#[test]
+fn an_entry_keeps_its_enclosures_and_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open(dir.path()).unwrap();
+    let mut entry = incoming("episode", Some("2026-01-01T00:00:00Z"));
+    entry.post.enclosures = vec![crate::post::Enclosure {
+        url: "https://cdn.example/e1.mp3".into(),
+        media_type: Some("audio/mpeg".into()),
+        length: Some(24_000_000),
+        duration: Some(1800),
+    }];
+    entry.post.image = Some(crate::post::Image {
+        url: "https://cdn.example/e1.jpg".into(),
+        alt: Some("The presenters".into()),
+        width: Some(640),
+        height: Some(360),
+    });
+    let expected = (entry.post.enclosures.clone(), entry.post.image.clone());
+    archive
+        .record(
+            time("2026-01-02T00:00:00Z"),
+            vec![(key(), fetched(vec![entry]))],
+        )
+        .unwrap();
+    drop(archive);
+    let stored = Archive::open(dir.path())
+        .unwrap()
+        .entries()
+        .unwrap()
+        .remove(0);
+    assert_eq!((stored.post.enclosures, stored.post.image), expected);
+}
+
+fn build_health(at: &str, ok: usize) -> crate::health::BuildHealth {
+    crate::health::BuildHealth {
+        at: time(at),
+        ok,
+        not_modified: 1,
+        moved: 0,
+        failed: 2,
+        gone: 0,
+    }
+}
+
+#[test]
+fn the_health_of_builds_is_kept_oldest_first_and_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open(dir.path()).unwrap();
+    let start = time("2026-01-01T00:00:00Z");
+    for hour in (0..BUILDS_KEPT as i64 + 5).rev() {
+        let at = (start + chrono::Duration::hours(hour)).to_rfc3339();
+        archive
+            .record_build(&build_health(&at, hour as usize))
+            .unwrap();
+    }
+    // The same moment twice is one build.
+    let last = (start + chrono::Duration::hours(BUILDS_KEPT as i64 + 4)).to_rfc3339();
+    archive.record_build(&build_health(&last, 999)).unwrap();
+    drop(archive);
+    let builds = Archive::open(dir.path()).unwrap().builds().unwrap();
+    assert_eq!(builds.len(), BUILDS_KEPT);
+    assert_eq!(builds[0].ok, 5, "the oldest five are forgotten");
+    assert!(builds.windows(2).all(|w| w[0].at < w[1].at));
+    assert_eq!(builds.last().unwrap().ok, 999);
+    assert_eq!(builds.last().unwrap().failed, 2);
+}
+
+#[test]
+fn an_archive_of_version_2_gains_the_build_history_and_keeps_its_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut archive = Archive::open(dir.path()).unwrap();
+        archive
+            .record(
+                time("2026-01-01T00:00:00Z"),
+                vec![(key(), fetched(vec![incoming("a", None)]))],
+            )
+            .unwrap();
+    }
+    // Back to version 2, as an older roundup left it.
+    let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    conn.execute_batch("DROP TABLE builds; PRAGMA user_version = 2;")
+        .unwrap();
+    drop(conn);
+    let mut archive = Archive::open(dir.path()).unwrap();
+    assert_eq!(ids(&archive), ["a"]);
+    assert!(archive.builds().unwrap().is_empty());
+    archive
+        .record_build(&build_health("2026-01-02T00:00:00Z", 3))
+        .unwrap();
+    assert_eq!(archive.builds().unwrap().len(), 1);
+    let version: i64 = archive
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, schema::VERSION);
+}

@@ -140,7 +140,15 @@ pub fn run(
         future: settings.future,
         now: settings.now,
     };
-    let site = site::build(&config, local, archive.entries()?, &feeds, selection);
+    let history = archive.builds()?;
+    let site = site::build(
+        &config,
+        local,
+        archive.entries()?,
+        &feeds,
+        &history,
+        selection,
+    );
     let staging = Staging::new(&settings.output, &settings.root)?;
     let render = render::render(&site, &config, &theme, &staging, runtime)?;
     let output_dir = staging.output().to_path_buf();

@@ -51,7 +51,7 @@ pub fn run(root: &Path, out: &mut dyn Write, now: DateTime<Utc>) -> Result<usize
         future: true,
         now,
     };
-    let site = site::build(&config, local, stored, &feeds, everything);
+    let site = site::build(&config, local, stored, &feeds, &[], everything);
     let links = Links::new(&config);
     let mut written = 0;
     let mut exported = HashSet::new();

@@ -1,6 +1,10 @@
 //! The feeds this site publishes: Atom 1.0, RSS 2.0 and JSON Feed 1.1, written from one plain
 //! description of a feed with an XML writer and serde, never by pasting strings together.
 //!
+//! Enclosures go out in each format's own way (RSS `<enclosure>` with `itunes:duration`, Atom
+//! `rel="enclosure"` links, JSON Feed `attachments`), so a podcast app subscribed to the site
+//! plays what the blogs published.
+//!
 //! Ids: a local post's id is its permalink. A remote post keeps the id its own blog gave it when
 //! that is a valid IRI (Atom) or any string (RSS, JSON Feed), so a reader that follows both the
 //! blog and this site sees one entry, not two; an id that is not an IRI gets a stable `urn:` one.
@@ -11,6 +15,8 @@ use chrono::{DateTime, FixedOffset};
 use quick_xml::events::BytesText;
 use serde::Serialize;
 
+use super::media::media_type;
+use crate::post::Enclosure;
 use crate::xml::{Xml, cdata, document, empty, text, xml_safe};
 
 /// One feed to write, in any format.
@@ -59,6 +65,10 @@ pub(super) struct FeedItem {
     pub source: Option<(String, String, Option<String>)>,
     /// Its language, when its source says (BCP 47).
     pub language: Option<String>,
+    /// Audio, video and other files, http(s) only.
+    pub enclosures: Vec<Enclosure>,
+    /// The absolute address of its featured image.
+    pub image: Option<String>,
 }
 
 /// The file names of the three formats.
@@ -192,6 +202,17 @@ fn atom_entry(w: &mut Xml, item: &FeedItem) -> std::io::Result<()> {
                 .with_attribute(("term", xml_safe(category).as_ref()))
                 .write_empty()?;
         }
+        for enclosure in &item.enclosures {
+            let length = enclosure.length.map(|l| l.to_string());
+            let mut attrs = vec![("rel", "enclosure"), ("href", enclosure.url.as_str())];
+            if let Some(media_type) = &enclosure.media_type {
+                attrs.push(("type", media_type));
+            }
+            if let Some(length) = &length {
+                attrs.push(("length", length));
+            }
+            empty(w, "link", &attrs)?;
+        }
         if !item.summary.is_empty() {
             cdata(w, "summary", &[("type", "html")], &item.summary)?;
         }
@@ -232,6 +253,7 @@ pub(super) fn rss(doc: &FeedDoc) -> Vec<u8> {
                 ("version", "2.0"),
                 ("xmlns:atom", "http://www.w3.org/2005/Atom"),
                 ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+                ("xmlns:itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd"),
             ])
             .write_inner_content(|w| {
                 w.create_element("channel").write_inner_content(|w| {
@@ -291,6 +313,23 @@ fn rss_item(w: &mut Xml, item: &FeedItem) -> std::io::Result<()> {
         }
         let body = item.content.as_deref().unwrap_or(&item.summary);
         cdata(w, "description", &[], body)?;
+        for enclosure in &item.enclosures {
+            // RSS requires a length; 0 is the RSS Advisory Board's word for "not known".
+            let length = enclosure.length.unwrap_or(0).to_string();
+            empty(
+                w,
+                "enclosure",
+                &[
+                    ("url", enclosure.url.as_str()),
+                    ("length", &length),
+                    ("type", media_type(enclosure)),
+                ],
+            )?;
+        }
+        // Podcast apps read one running time per item: the first file's that has one.
+        if let Some(seconds) = item.enclosures.iter().find_map(|e| e.duration) {
+            text(w, "itunes:duration", &seconds.to_string())?;
+        }
         if let Some((name, feed_url, _)) = &item.source {
             w.create_element("source")
                 .with_attribute(("url", feed_url.as_str()))
@@ -306,6 +345,15 @@ pub(super) fn json(doc: &FeedDoc) -> Vec<u8> {
     #[derive(Serialize)]
     struct Author<'a> {
         name: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Attachment<'a> {
+        url: &'a str,
+        mime_type: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        size_in_bytes: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        duration_in_seconds: Option<u32>,
     }
     #[derive(Serialize)]
     struct Item<'a> {
@@ -326,6 +374,9 @@ pub(super) fn json(doc: &FeedDoc) -> Vec<u8> {
         tags: &'a [String],
         #[serde(skip_serializing_if = "Option::is_none")]
         language: Option<&'a str>,
+        image: Option<&'a str>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment<'a>>,
     }
     #[derive(Serialize)]
     struct Feed<'a> {
@@ -358,6 +409,17 @@ pub(super) fn json(doc: &FeedDoc) -> Vec<u8> {
             authors: item.authors.iter().map(|name| Author { name }).collect(),
             tags: &item.categories,
             language: item.language.as_deref(),
+            image: item.image.as_deref(),
+            attachments: item
+                .enclosures
+                .iter()
+                .map(|e| Attachment {
+                    url: &e.url,
+                    mime_type: media_type(e),
+                    size_in_bytes: e.length,
+                    duration_in_seconds: e.duration,
+                })
+                .collect(),
         })
         .collect();
     let feed = Feed {
@@ -397,7 +459,73 @@ mod tests {
                 None,
             )),
             language: Some("cy".to_string()),
+            enclosures: Vec::new(),
+            image: None,
         }
+    }
+
+    fn episode() -> FeedItem {
+        FeedItem {
+            enclosures: vec![
+                Enclosure {
+                    url: "https://cdn.example/e1.mp3?a=1&b=2".into(),
+                    media_type: Some("audio/mpeg".into()),
+                    length: Some(24_000_000),
+                    duration: Some(1800),
+                },
+                Enclosure {
+                    url: "https://cdn.example/e1.bin".into(),
+                    media_type: None,
+                    length: None,
+                    duration: None,
+                },
+            ],
+            image: Some("https://cdn.example/e1.jpg".into()),
+            ..item("tag:blog.example,2026:e1")
+        }
+    }
+
+    #[test]
+    fn enclosures_go_out_in_every_format() {
+        let doc = doc(vec![episode()]);
+        let rss = String::from_utf8(rss(&doc)).unwrap();
+        assert!(
+            rss.contains(r#"<enclosure url="https://cdn.example/e1.mp3?a=1&amp;b=2" length="24000000" type="audio/mpeg"/>"#),
+            "{rss}"
+        );
+        assert!(
+            rss.contains(r#"<enclosure url="https://cdn.example/e1.bin" length="0" type="application/octet-stream"/>"#),
+            "{rss}"
+        );
+        assert!(
+            rss.contains("<itunes:duration>1800</itunes:duration>"),
+            "{rss}"
+        );
+        let atom = String::from_utf8(atom(&doc)).unwrap();
+        assert!(
+            atom.contains(r#"<link rel="enclosure" href="https://cdn.example/e1.mp3?a=1&amp;b=2" type="audio/mpeg" length="24000000"/>"#),
+            "{atom}"
+        );
+        assert!(
+            atom.contains(r#"<link rel="enclosure" href="https://cdn.example/e1.bin"/>"#),
+            "{atom}"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&json(&doc)).unwrap();
+        let item = &json["items"][0];
+        assert_eq!(
+            item["attachments"][0],
+            serde_json::json!({
+                "url": "https://cdn.example/e1.mp3?a=1&b=2",
+                "mime_type": "audio/mpeg",
+                "size_in_bytes": 24_000_000,
+                "duration_in_seconds": 1800,
+            })
+        );
+        assert_eq!(
+            item["attachments"][1]["mime_type"],
+            "application/octet-stream"
+        );
+        assert_eq!(item["image"], "https://cdn.example/e1.jpg");
     }
 
     fn doc(items: Vec<FeedItem>) -> FeedDoc {

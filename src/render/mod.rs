@@ -3,11 +3,15 @@
 //! Pages are rendered in parallel and handed to a [`Sink`] as they are made, so a site of
 //! 100,000 posts never holds all its pages in memory at once.
 
+mod charts;
 mod feeds;
 pub mod i18n;
+mod media;
 mod pages;
 mod paginate;
+mod pulse;
 mod search;
+mod share;
 mod sitemap;
 mod syndication;
 mod templates;
@@ -171,7 +175,11 @@ pub fn render(
             let mut addresses = Vec::new();
             for language in &languages {
                 let tera = templates::load(theme, config, language, &root)?;
-                let views = view::Views { site, language };
+                let views = view::Views {
+                    site,
+                    language,
+                    root: &root,
+                };
                 let plan = pages::Plan::new(views, config, &languages);
                 pages += plan.render_all(&tera, sink)?;
                 addresses.extend(sitemap::addresses(site, &language.links, plan.pages()));

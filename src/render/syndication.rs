@@ -79,6 +79,8 @@ impl Syndication {
 
     fn doc(&self, site: &Site, config: &Config, language: &Language) -> FeedDoc {
         let links = &language.links;
+        // Files of the site (a local post's image) are shared by every language, at its root.
+        let root = Links::new(config);
         let limit = match config.site.feed_items {
             0 => usize::MAX,
             n => n,
@@ -87,7 +89,7 @@ impl Syndication {
             Items::Posts(posts) => posts
                 .iter()
                 .take(limit)
-                .map(|&i| post_item(site, site.post(i), config, links))
+                .map(|&i| post_item(site, site.post(i), config, links, &root))
                 .collect(),
             Items::Weeks => site
                 .weeks
@@ -107,7 +109,13 @@ impl Syndication {
     }
 }
 
-fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> FeedItem {
+fn post_item(
+    site: &Site,
+    post: &SitePost,
+    config: &Config,
+    links: &Links,
+    root: &Links,
+) -> FeedItem {
     let source = site.source_of(post);
     let permalink = links.permalink(&post.path);
     let whole = config.site.feed_content == FeedContent::Full && post.full_text;
@@ -137,7 +145,12 @@ fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> Fe
         external_url: post.post.original_url.clone(),
         published: post.post.published,
         updated: post.post.updated,
-        authors: post.post.authors.clone(),
+        // The names as the site spells them, aliases applied, as on the author pages.
+        authors: post
+            .authors
+            .iter()
+            .map(|&a| site.author(a).name.clone())
+            .collect(),
         categories,
         summary: post.post.summary.clone(),
         content: whole.then(|| post.post.content.clone()),
@@ -149,6 +162,11 @@ fn post_item(site: &Site, post: &SitePost, config: &Config, links: &Links) -> Fe
                 s.feed.homepage.as_ref().map(|u| u.to_string()),
             )
         }),
+        enclosures: post.post.enclosures.clone(),
+        image: post
+            .image
+            .as_ref()
+            .map(|i| super::media::absolute(root, &i.src)),
     }
 }
 
@@ -164,10 +182,18 @@ fn week_item(site: &Site, week: &Week, language: &Language) -> FeedItem {
             .original_url
             .clone()
             .unwrap_or_else(|| links.permalink(&post.path));
-        let from = post
+        // Weeknotes are personal: the digest names whose each one is, beside its blog.
+        let from: Vec<&str> = post
             .source
-            .map(|s| format!(" – {}", escape(site.source(s).feed.name())))
-            .unwrap_or_default();
+            .map(|s| site.source(s).feed.name())
+            .into_iter()
+            .chain(post.authors.iter().map(|&a| site.author(a).name.as_str()))
+            .collect();
+        let from = if from.is_empty() {
+            String::new()
+        } else {
+            format!(" – {}", escape(&from.join(", ")))
+        };
         html.push_str(&format!(
             "<li><a href=\"{}\">{}</a>{from}\n{}</li>\n",
             escape(&href),
@@ -206,6 +232,8 @@ fn week_item(site: &Site, week: &Week, language: &Language) -> FeedItem {
         content: Some(html),
         source: None,
         language: None,
+        enclosures: Vec::new(),
+        image: None,
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::i18n::Language;
+pub use super::media::{EnclosureView, ImageView};
 use super::paginate::Pager;
 use crate::config::Config;
 use crate::health::{FeedHealth, Status};
@@ -95,8 +96,16 @@ pub struct PostView<'a> {
     pub published: String,
     /// RFC 3339, when the source says it changed.
     pub updated: Option<String>,
-    /// Plain-text names.
-    pub authors: &'a [String],
+    /// Its authors, as the site spells them, each linked to their page.
+    pub authors: Vec<TermLink<'a>>,
+    /// Its featured image.
+    pub image: Option<ImageView>,
+    /// Whether its text shows the featured image itself, so its page need not show it twice;
+    /// only worked out for its own page.
+    pub image_in_content: bool,
+    /// Its audio, video and other files; only on its own page.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub enclosures: Vec<EnclosureView>,
     /// Safe HTML.
     pub summary: &'a str,
     /// Safe HTML; only on the post's own page, and only when the feed shows whole posts.
@@ -217,6 +226,8 @@ pub struct Views<'a> {
     pub site: &'a Site,
     /// The language the pages are in, with its links.
     pub language: &'a Language,
+    /// Links at the site's root, for the files every language shares (a local post's image).
+    pub root: &'a Links,
 }
 
 impl<'a> Views<'a> {
@@ -238,7 +249,26 @@ impl<'a> Views<'a> {
             original_url: post.post.original_url.as_deref(),
             published: post.post.published.to_rfc3339(),
             updated: post.post.updated.map(|d| d.to_rfc3339()),
-            authors: &post.post.authors,
+            authors: post
+                .authors
+                .iter()
+                .map(|&a| self.term_link(self.site.author(a)))
+                .collect(),
+            image: post.image.as_ref().map(|i| ImageView::new(self.root, i)),
+            image_in_content: with_content
+                && post.post.image.as_ref().is_some_and(|image| {
+                    crate::sanitize::first_image(&post.post.content)
+                        .is_some_and(|first| first.url == image.url)
+                }),
+            enclosures: if with_content {
+                post.post
+                    .enclosures
+                    .iter()
+                    .map(EnclosureView::new)
+                    .collect()
+            } else {
+                Vec::new()
+            },
             summary: &post.post.summary,
             content: (with_content && post.full_text).then_some(post.post.content.as_str()),
             tags: terms(&post.tags, &self.site.tags),

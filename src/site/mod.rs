@@ -1,10 +1,12 @@
 //! The site model: every post that will be published, in order, with its address, and the
-//! groupings pages are made of (tags, categories, archives by month, sources, organisations,
-//! weeks). Every address and every relation is decided here, once, so that rendering only
-//! reads.
+//! groupings pages are made of (tags, categories, authors, archives by month, sources,
+//! organisations, weeks, the pulse's figures). Every address and every relation is decided
+//! here, once, so that rendering only reads.
 
 mod groups;
+mod media;
 pub mod paths;
+pub mod pulse;
 mod terms;
 
 use std::collections::{HashMap, HashSet};
@@ -14,12 +16,14 @@ use chrono_tz::Tz;
 
 use crate::archive::Stored;
 use crate::config::{Config, FeedConfig};
-use crate::health::{FeedHealth, FeedKey};
+use crate::health::{BuildHealth, FeedHealth, FeedKey};
 use crate::plain_text::plain_text;
 use crate::post::{Post, Source};
 use crate::slug::{Slugs, slugify};
 use crate::urls::url_key;
 use crate::weeknotes;
+pub use media::{ImageSrc, SiteImage};
+pub use pulse::Pulse;
 
 /// What the command line decides about which posts are published.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +49,7 @@ index!(
     PostIx
 );
 index!(
-    /// A term's place in [`Site::tags`] or [`Site::categories`].
+    /// A term's place in [`Site::tags`], [`Site::categories`] or [`Site::authors`].
     TermIx
 );
 index!(
@@ -68,6 +72,10 @@ pub struct SitePost {
     pub tags: Vec<TermIx>,
     /// Its categories.
     pub categories: Vec<TermIx>,
+    /// Its authors, in the order it names them.
+    pub authors: Vec<TermIx>,
+    /// Its featured image, its address settled.
+    pub image: Option<SiteImage>,
     /// The blog it came from, for a remote post.
     pub source: Option<SourceIx>,
     /// Set when the post is a weeknote.
@@ -191,6 +199,8 @@ pub struct Site {
     pub tags: Vec<Term>,
     /// Sorted by name.
     pub categories: Vec<Term>,
+    /// The people who wrote the posts, sorted by name; each has a page.
+    pub authors: Vec<Term>,
     /// Newest first.
     pub years: Vec<Year>,
     /// The blog roll, in `feeds.toml` order.
@@ -201,6 +211,10 @@ pub struct Site {
     pub weeks: Vec<Week>,
     /// The time zone dates are shown in.
     pub tz: Tz,
+    /// The picture a page with none of its own shows when shared (`[site] image`).
+    pub image: Option<SiteImage>,
+    /// The figures of the pulse page.
+    pub pulse: Pulse,
     /// Posts left out, and why.
     pub held_back: HeldBack,
 }
@@ -230,6 +244,11 @@ impl Site {
         &self.categories[ix.0]
     }
 
+    /// An author.
+    pub fn author(&self, ix: TermIx) -> &Term {
+        &self.authors[ix.0]
+    }
+
     /// A blog of the blog roll.
     pub fn source(&self, ix: SourceIx) -> &SiteSource {
         &self.sources[ix.0]
@@ -254,13 +273,15 @@ impl Site {
 /// Orders posts, gives each its address and groups them.
 ///
 /// `feeds` is the blog roll as refreshed: one health per `[[feeds]]` table, in order, each
-/// naming the feed's key in the archive. Archived posts of feeds no longer in the blog roll are
-/// left out (they stay in the archive), and a post that two feeds carry appears once.
+/// naming the feed's key in the archive; `history` the health of the last builds, for the
+/// pulse page. Archived posts of feeds no longer in the blog roll are left out (they stay in
+/// the archive), and a post that two feeds carry appears once.
 pub fn build(
     config: &Config,
     local: Vec<Post>,
     remote: Vec<Stored>,
     feeds: &[FeedHealth],
+    history: &[BuildHealth],
     selection: Selection,
 ) -> Site {
     let off_home = off_home(&remote, config.fetch.new_feed_items);
@@ -326,24 +347,29 @@ pub fn build(
 
     let post_paths = assign_paths(&posts, &sources);
     let (tags, categories, post_terms) = terms::gather(config, &posts);
+    let (authors, post_authors) = terms::authors(config, &posts);
     let mut site_posts = Vec::with_capacity(posts.len());
-    for (i, (((post, source), path), (tags, categories))) in posts
+    for (i, ((((mut post, source), path), (tags, categories)), authors)) in posts
         .into_iter()
         .zip(post_paths)
         .zip(post_terms)
+        .zip(post_authors)
         .enumerate()
     {
         if let Some(s) = source {
             sources[s.0].posts.push(PostIx(i));
         }
         let feed_tags = source.map(|s| config.feeds[s.0].tags.as_slice());
+        media::web_enclosures(&mut post.enclosures);
         site_posts.push(SitePost {
             weeknote: weeknote_of(&post, feed_tags.unwrap_or_default(), config.site.timezone),
             full_text: source.is_none_or(|s| !config.feeds[s.0].excerpt_only),
+            image: media::featured(&post, &path),
             post,
             path,
             tags,
             categories,
+            authors,
             source,
         });
     }
@@ -357,16 +383,25 @@ pub fn build(
     let years = groups::archive(&site_posts, config.site.timezone);
     let organisations = groups::organisations(&mut sources);
     let weeks = groups::weeks(&site_posts);
+    let tz = config.site.timezone;
+    let pulse = pulse::gather(&site_posts, &sources, history, selection.now, tz);
     Site {
         posts: site_posts,
         home,
         tags,
         categories,
+        authors,
         years,
         sources,
         organisations,
         weeks,
-        tz: config.site.timezone,
+        tz,
+        image: config
+            .site
+            .image
+            .as_deref()
+            .and_then(|i| media::site_image(i, config.site.image_alt.as_deref())),
+        pulse,
         held_back,
     }
 }

@@ -22,6 +22,10 @@ pub const WEEKNOTES: &str = "weeknotes/";
 pub const ARCHIVE: &str = "archive/";
 /// The search page.
 pub const SEARCH: &str = "search/";
+/// The index of authors.
+pub const AUTHORS: &str = "authors/";
+/// The pulse page: the blog roll's activity and health, charted.
+pub const PULSE: &str = "pulse/";
 /// The page for missing addresses.
 pub const NOT_FOUND: &str = "404.html";
 
@@ -53,6 +57,33 @@ pub fn source(slug: &str) -> String {
 /// An organisation's page.
 pub fn organisation(slug: &str) -> String {
     format!("{ORGANISATIONS}{slug}/")
+}
+
+/// An author's page: `authors/<slug>/`.
+pub fn author(slug: &str) -> String {
+    format!("{AUTHORS}{slug}/")
+}
+
+/// A file of the site named by a reference as a browser would read it from `page` (a path of
+/// this site; the root is `""`): `card.png`, `/img/a.png`, `../x.png`. The path of the file
+/// from the site's root, or none when the reference leaves the site (another host, another
+/// scheme) or names no file.
+pub fn file_from(page: &str, reference: &str) -> Option<String> {
+    // Resolved on a stand-in origin, so `..` can never climb out of the site's root.
+    let origin = url::Url::parse("https://site.invalid/").expect("a valid URL");
+    let resolved = origin.join(page).ok()?.join(reference.trim()).ok()?;
+    if resolved.origin() != origin.origin() {
+        return None;
+    }
+    let mut path = resolved.path().trim_start_matches('/').to_string();
+    if path.is_empty() || path.ends_with('/') {
+        return None;
+    }
+    if let Some(query) = resolved.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    Some(path)
 }
 
 /// A week's weeknotes: `weeknotes/2026-W47/`.
@@ -125,5 +156,29 @@ mod tests {
         let week = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap().iso_week();
         assert_eq!(super::week(week), "weeknotes/2026-W53/");
         assert_eq!(month(2026, 3), "archive/2026/03/");
+        assert_eq!(author("jo-bloggs"), "authors/jo-bloggs/");
+    }
+
+    #[test]
+    fn a_file_reference_is_read_as_a_browser_reads_it_and_kept_inside_the_site() {
+        assert_eq!(file_from(HOME, "card.png").as_deref(), Some("card.png"));
+        assert_eq!(file_from(HOME, "/img/a.png").as_deref(), Some("img/a.png"));
+        assert_eq!(
+            file_from("posts/x/", "diagram.png").as_deref(),
+            Some("posts/x/diagram.png")
+        );
+        assert_eq!(
+            file_from("posts/x/", "/diagram.png").as_deref(),
+            Some("diagram.png")
+        );
+        assert_eq!(
+            file_from(HOME, "../../etc/passwd").as_deref(),
+            Some("etc/passwd")
+        );
+        assert_eq!(file_from(HOME, "a.png?v=2").as_deref(), Some("a.png?v=2"));
+        assert_eq!(file_from(HOME, "//evil.example/a.png"), None);
+        assert_eq!(file_from(HOME, "https://cdn.example/a.png"), None);
+        assert_eq!(file_from(HOME, "javascript:alert(1)"), None);
+        assert_eq!(file_from(HOME, "img/"), None);
     }
 }

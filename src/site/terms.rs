@@ -1,4 +1,4 @@
-//! Tags and categories: spellings merged, aliases applied, each term given its page.
+//! Tags, categories and authors: spellings merged, aliases applied, each given its page.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,12 +13,7 @@ pub(super) type Gathered = (Vec<Term>, Vec<Term>, Vec<(Vec<TermIx>, Vec<TermIx>)
 
 /// Gathers both taxonomies; a feed's configured tags and categories reach all its posts.
 pub(super) fn gather(config: &Config, posts: &[(Post, Option<SourceIx>)]) -> Gathered {
-    let aliases: HashMap<String, &str> = config
-        .taxonomies
-        .aliases
-        .iter()
-        .map(|(from, to)| (term_key(from), to.as_str()))
-        .collect();
+    let aliases = alias_map(&config.taxonomies.aliases);
     let mut tags = Terms::default();
     let mut categories = Terms::default();
     for (i, (post, source)) in posts.iter().enumerate() {
@@ -37,6 +32,55 @@ pub(super) fn gather(config: &Config, posts: &[(Post, Option<SourceIx>)]) -> Gat
     let (categories, post_categories) = categories.finish(posts.len(), min_posts, paths::category);
     let per_post = post_tags.into_iter().zip(post_categories).collect();
     (tags, categories, per_post)
+}
+
+/// The authors of `posts` (the feeds' and the front matter's names, spellings merged as tags'
+/// are and `[authors.aliases]` applied), sorted by name, each with a page; and each post's
+/// authors in the order the post names them.
+pub(super) fn authors(
+    config: &Config,
+    posts: &[(Post, Option<SourceIx>)],
+) -> (Vec<Term>, Vec<Vec<TermIx>>) {
+    let aliases = alias_map(&config.authors.aliases);
+    let mut people = Terms::default();
+    for (i, (post, _)) in posts.iter().enumerate() {
+        people.add(PostIx(i), post.authors.iter(), &aliases);
+    }
+    let (authors, _) = people.finish(posts.len(), 1, paths::author);
+    let by_key: HashMap<String, TermIx> = authors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (term_key(&a.name), TermIx(i)))
+        .collect();
+    let per_post = posts
+        .iter()
+        .map(|(post, _)| {
+            let mut own: Vec<TermIx> = Vec::new();
+            for name in post
+                .authors
+                .iter()
+                .map(|n| n.trim())
+                .filter(|n| !n.is_empty())
+            {
+                let name = aliases.get(&term_key(name)).copied().unwrap_or(name);
+                if let Some(&ix) = by_key.get(&term_key(name))
+                    && !own.contains(&ix)
+                {
+                    own.push(ix);
+                }
+            }
+            own
+        })
+        .collect();
+    (authors, per_post)
+}
+
+/// Aliases by the key of the spelling they replace.
+fn alias_map(aliases: &BTreeMap<String, String>) -> HashMap<String, &str> {
+    aliases
+        .iter()
+        .map(|(from, to)| (term_key(from), to.as_str()))
+        .collect()
 }
 
 /// Gathers the spellings and posts of one taxonomy.

@@ -57,7 +57,7 @@ fn select(config: &Config, posts: Vec<Post>, selection: Selection) -> Site {
             backlog: false,
         })
         .collect();
-    build(config, local, remote, &health(config), selection)
+    build(config, local, remote, &health(config), &[], selection)
 }
 
 fn make(config: &Config, posts: Vec<Post>) -> Site {
@@ -216,7 +216,7 @@ fn a_new_blogs_back_catalogue_stays_off_the_home_page() {
             backlog: false,
         }])
         .collect();
-    let site = build(&config, vec![], remote, &health(&config), all());
+    let site = build(&config, vec![], remote, &health(&config), &[], all());
     let home: Vec<&str> = site
         .home
         .iter()
@@ -330,4 +330,210 @@ fn a_local_post_is_in_the_sites_first_language_unless_it_says_not() {
     };
     assert_eq!(language("en").as_deref(), Some("en-GB"));
     assert_eq!(language("cy").as_deref(), Some("cy"));
+}
+
+fn by(id: &str, date: &str, authors: &[&str]) -> Post {
+    Post {
+        authors: authors.iter().map(|a| a.to_string()).collect(),
+        ..post(id, date, &[])
+    }
+}
+
+#[test]
+fn authors_merge_spellings_and_aliases_across_blogs_and_keep_each_post_s_order() {
+    let text = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n\
+         [authors.aliases]\njbloggs = \"Jo Bloggs\"\n\
+         [[feeds]]\nname = \"Blog One\"\nurl = \"https://one.example/feed\"\n\
+         [[feeds]]\nname = \"Blog Two\"\nurl = \"https://two.example/feed\"\n";
+    let config = Config::parse(text, Path::new("feeds.toml")).unwrap();
+    let mut two = Post {
+        authors: vec!["JBloggs".into(), "Sam  Example".into()],
+        ..remote("t", "From two", "2026-01-03T00:00:00Z")
+    };
+    two.source = Source::Feed(FeedKey("https://two.example/feed".into()));
+    let one = Post {
+        authors: vec!["jo bloggs".into()],
+        ..remote("o", "From one", "2026-01-02T00:00:00Z")
+    };
+    let local = by("l", "2026-01-01T00:00:00Z", &["Jo Bloggs", "jo bloggs"]);
+    let site = make(&config, vec![two, one, local]);
+    let names: Vec<&str> = site.authors.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["Jo Bloggs", "Sam Example"]);
+    let jo = &site.authors[0];
+    assert_eq!(jo.path, "authors/jo-bloggs/");
+    assert_eq!(
+        jo.posts.len(),
+        3,
+        "one page across both blogs and this site"
+    );
+    let from_two = site.posts.iter().find(|p| p.post.id == "t").unwrap();
+    let named: Vec<&str> = from_two
+        .authors
+        .iter()
+        .map(|&a| site.author(a).name.as_str())
+        .collect();
+    assert_eq!(named, ["Jo Bloggs", "Sam Example"]);
+    let local = site.posts.iter().find(|p| p.post.id == "l").unwrap();
+    assert_eq!(local.authors.len(), 1, "a name twice is one author");
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+fn on(now: &str) -> Selection {
+    Selection {
+        drafts: false,
+        future: false,
+        now: at(now),
+    }
+}
+
+#[test]
+fn the_pulse_counts_posts_per_week_by_organisation_over_the_last_year() {
+    let text = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n\
+         [[feeds]]\nname = \"A\"\nurl = \"https://a.example/feed\"\norganisation = \"GDS\"\n\
+         [[feeds]]\nname = \"B\"\nurl = \"https://b.example/feed\"\n";
+    let config = Config::parse(text, Path::new("feeds.toml")).unwrap();
+    let from = |feed: &str, id: &str, date: &str| Post {
+        source: Source::Feed(FeedKey(format!("https://{feed}.example/feed"))),
+        ..post(id, date, &[])
+    };
+    let posts = vec![
+        from("a", "a1", "2026-11-23T09:00:00Z"), // Monday of the build's week
+        from("a", "a2", "2026-11-24T09:00:00Z"),
+        from("a", "a3", "2026-11-16T09:00:00Z"), // the week before
+        from("a", "old", "2025-11-20T09:00:00Z"), // more than 52 weeks ago
+        from("b", "b1", "2026-11-17T09:00:00Z"),
+        post("local", "2026-01-05T09:00:00Z", &[]),
+    ];
+    let site = select(&config, posts, on("2026-11-24T12:00:00Z"));
+    let pulse = &site.pulse;
+    assert_eq!(pulse.weeks.len(), pulse::WEEKS);
+    assert_eq!(pulse.weeks.last().unwrap().week(), 48);
+    assert_eq!((pulse.weeks[0].year(), pulse.weeks[0].week()), (2025, 49));
+    let groups: Vec<(pulse::Group, usize)> = pulse
+        .by_group
+        .iter()
+        .map(|g| (g.group, g.total()))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            (pulse::Group::Organisation(OrgIx(0)), 3),
+            (pulse::Group::Unaffiliated, 1),
+            (pulse::Group::Local, 1),
+        ]
+    );
+    let gds = &pulse.by_group[0].posts;
+    assert_eq!((gds[51], gds[50]), (2, 1));
+    assert_eq!(
+        pulse.by_group[2].posts[5], 1,
+        "2026-W02 is the sixth week charted"
+    );
+}
+
+#[test]
+fn more_organisations_than_the_chart_holds_are_summed_as_others() {
+    let mut text = String::from("[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n");
+    let mut posts = Vec::new();
+    for n in 0..pulse::TOP_ORGANISATIONS + 3 {
+        text.push_str(&format!(
+            "[[feeds]]\nname = \"Blog {n}\"\nurl = \"https://b{n}.example/feed\"\norganisation = \"Org {n:02}\"\n"
+        ));
+        // Org 00 writes one post, Org 01 two, ...: the busiest are the last ones.
+        for i in 0..=n {
+            posts.push(Post {
+                source: Source::Feed(FeedKey(format!("https://b{n}.example/feed"))),
+                ..post(&format!("{n}-{i}"), "2026-11-20T09:00:00Z", &[])
+            });
+        }
+    }
+    let config = Config::parse(&text, Path::new("feeds.toml")).unwrap();
+    let site = select(&config, posts, on("2026-11-24T12:00:00Z"));
+    let groups = &site.pulse.by_group;
+    assert_eq!(groups.len(), pulse::TOP_ORGANISATIONS + 1);
+    let pulse::Group::Organisation(busiest) = groups[0].group else {
+        panic!("{:?}", groups[0])
+    };
+    assert_eq!(site.organisation(busiest).name, "Org 12");
+    assert_eq!(groups.last().unwrap().group, pulse::Group::Others(3));
+    assert_eq!(groups.last().unwrap().total(), 1 + 2 + 3);
+}
+
+#[test]
+fn weeknote_streaks_run_up_to_this_week_or_last_and_quiet_blogs_are_found() {
+    let text = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n\
+         [[feeds]]\nname = \"Steady\"\nurl = \"https://s.example/feed\"\nweeknotes = true\n\
+         [[feeds]]\nname = \"Lapsed\"\nurl = \"https://l.example/feed\"\nweeknotes = true\n\
+         [[feeds]]\nname = \"Never\"\nurl = \"https://n.example/feed\"\n\
+         [[feeds]]\nname = \"Off\"\nurl = \"https://o.example/feed\"\nenabled = false\n";
+    let config = Config::parse(text, Path::new("feeds.toml")).unwrap();
+    let from = |feed: &str, id: &str, date: DateTime<Utc>| Post {
+        source: Source::Feed(FeedKey(format!("https://{feed}.example/feed"))),
+        ..post(id, &date.to_rfc3339(), &[])
+    };
+    let friday = at("2026-11-20T16:00:00Z"); // last week's Friday; this week has no note yet
+    let mut posts: Vec<Post> = (0..4)
+        .map(|n| from("s", &format!("s{n}"), friday - chrono::Duration::weeks(n)))
+        .collect();
+    // Two earlier runs, of three and of five weeks, a gap between.
+    posts.extend((6..9).map(|n| from("s", &format!("s{n}"), friday - chrono::Duration::weeks(n))));
+    posts
+        .extend((10..15).map(|n| from("s", &format!("s{n}"), friday - chrono::Duration::weeks(n))));
+    posts
+        .extend((20..22).map(|n| from("l", &format!("l{n}"), friday - chrono::Duration::weeks(n))));
+    posts.push(from("o", "o1", at("2025-01-01T00:00:00Z")));
+    let site = select(&config, posts, on("2026-11-24T12:00:00Z"));
+    let streaks: Vec<(&str, usize, usize, usize)> = site
+        .pulse
+        .streaks
+        .iter()
+        .map(|s| {
+            (
+                site.source(s.source).feed.name(),
+                s.current,
+                s.longest,
+                s.weeks,
+            )
+        })
+        .collect();
+    assert_eq!(streaks, [("Steady", 4, 5, 12), ("Lapsed", 0, 2, 2)]);
+    let quiet: Vec<(&str, i64)> = site
+        .pulse
+        .quiet
+        .iter()
+        .map(|q| (site.source(q.source).feed.name(), q.days))
+        .collect();
+    // Lapsed last wrote 20 weeks before last Friday: 143 days before the build. Off is disabled.
+    assert_eq!(quiet, [("Lapsed", 143)]);
+    assert_eq!(site.pulse.silent, [SourceIx(2)]);
+}
+
+#[test]
+fn a_post_s_image_and_enclosures_are_settled_by_the_model() {
+    let mut post = post("p", "2026-01-01T00:00:00Z", &[]);
+    post.image = Some(crate::post::Image {
+        url: "/img/lead.png".into(),
+        alt: Some("lead.png".into()),
+        width: None,
+        height: None,
+    });
+    post.enclosures = vec![crate::post::Enclosure {
+        url: "javascript:alert(1)".into(),
+        media_type: Some("audio/mpeg".into()),
+        length: None,
+        duration: None,
+    }];
+    let site = make(
+        &config("image = \"card.png\"\nimage_alt = \"Our logo\"\n"),
+        vec![post],
+    );
+    let image = site.posts[0].image.as_ref().unwrap();
+    assert_eq!(image.src, ImageSrc::Site("img/lead.png".into()));
+    assert_eq!(image.alt, None, "a file name is no alternative text");
+    assert!(site.posts[0].post.enclosures.is_empty());
+    let card = site.image.as_ref().unwrap();
+    assert_eq!(card.src, ImageSrc::Site("card.png".into()));
+    assert_eq!(card.alt.as_deref(), Some("Our logo"));
 }

@@ -3,7 +3,8 @@
 // so every expectation lives beside the rest of the tests.
 //
 //   node browser.mjs search     '{"url": "...", "select": {"name": "source", "value": "X"}}'
-//   node browser.mjs axe        '{"urls": ["...", "..."]}'
+//   node browser.mjs axe        '{"urls": ["...", "..."], "imagesOff": false, "colorScheme": "dark"}'
+//   node browser.mjs play       '{"url": "...", "media": "https://cdn.example/episode.mp3"}'
 //   node browser.mjs keyboard   '{"url": "..."}'
 //   node browser.mjs screenshot '{"url": "...", "dir": "..."}'
 //   node browser.mjs xss        '{"urls": ["...", "..."]}'
@@ -15,6 +16,8 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+// A picture of one grey pixel.
+const PIXEL = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
 const [scenario, raw] = process.argv.slice(2);
 // What the search page says when it is done, in English or in Welsh.
@@ -37,7 +40,7 @@ const browser = await chromium.launch({
 });
 
 try {
-  const scenarios = { search, axe, keyboard, screenshot, xss, follow };
+  const scenarios = { search, axe, keyboard, screenshot, xss, follow, play };
   if (!scenarios[scenario]) throw new Error(`unknown scenario ${scenario}`);
   const result = await scenarios[scenario](args);
   process.stdout.write(JSON.stringify(result) + "\n");
@@ -100,10 +103,24 @@ async function search({ url, select }) {
 }
 
 // Runs axe at WCAG 2.2 AA over each page; search pages are checked once their results are in.
-async function axe({ urls }) {
+// With imagesOff, every image request fails, as for a reader who turns images off or whose
+// connection drops them: the page must still read, and still pass.
+// With colorScheme "dark", the page is checked as a reader who prefers a dark scheme sees it.
+async function axe({ urls, imagesOff = false, colorScheme = "light" }) {
   const report = {};
   for (const url of urls) {
     const { page, errors } = await newPage();
+    await page.emulateMedia({ colorScheme });
+    let blocked = 0;
+    if (imagesOff) {
+      await page.route("**/*", (route) => {
+        if (route.request().resourceType() !== "image") return route.continue();
+        blocked += 1;
+        return route.abort();
+      });
+    } else {
+      await stubRemoteImages(page);
+    }
     await page.goto(url);
     if (url.includes("/search/")) {
       await page.locator("#search-status").filter({ hasText: DONE }).waitFor({ timeout: 15000 });
@@ -118,7 +135,12 @@ async function axe({ urls }) {
         nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
       }));
     }, WCAG_22_AA);
-    report[url] = { violations: result, errors };
+    const images = await page.evaluate(() =>
+      [...document.images].map((img) => ({ alt: img.getAttribute("alt"), src: img.currentSrc || img.src, loading: img.loading })),
+    );
+    // An image that failed is reported by Chromium as a console error: expected here.
+    const unexpected = imagesOff ? errors.filter((e) => !e.includes("ERR_FAILED")) : errors;
+    report[url] = { violations: result, errors: unexpected, images, blocked };
     await page.close();
   }
   return report;
@@ -202,4 +224,76 @@ async function xss({ urls }) {
     .filter((url) => url !== "")
     .filter((url) => !/\.m?js(\?|$)/.test(new URL(url, "http://x/").pathname));
   return { ran, inline: [...new Set(inline)].sort(), pages: urls.length };
+}
+
+// Images from other hosts (a blog's own, a CDN's) are given this instead, as a test machine
+// has no network to fetch them from.
+async function stubRemoteImages(page) {
+  await page.route(
+    (url) => url.hostname !== "127.0.0.1",
+    (route) =>
+      route.request().resourceType() === "image"
+        ? route.fulfill({ status: 200, contentType: "image/png", body: PIXEL })
+        : route.fallback(),
+  );
+}
+
+// A short WAV of silence: what the test serves in place of a podcast's file, which is on a host
+// a test machine cannot reach. Chromium reads the bytes for what they are, whatever the type.
+function silence(seconds = 2, rate = 8000) {
+  const samples = seconds * rate;
+  const wav = Buffer.alloc(44 + samples);
+  wav.write("RIFF", 0);
+  wav.writeUInt32LE(36 + samples, 4);
+  wav.write("WAVEfmt ", 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate, 28);
+  wav.writeUInt16LE(1, 32);
+  wav.writeUInt16LE(8, 34);
+  wav.write("data", 36);
+  wav.writeUInt32LE(samples, 40);
+  wav.fill(128, 44);
+  return wav;
+}
+
+// Opens a post's page, reads its player before anything is fetched (nothing may autoplay or
+// preload), then presses play as a reader would and reports what the browser played.
+async function play({ url, media }) {
+  const { page, errors } = await newPage();
+  const fetched = [];
+  await page.route(media, (route) => {
+    fetched.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: "audio/mpeg", body: silence() });
+  });
+  await stubRemoteImages(page);
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForTimeout(300);
+  const player = page.locator("audio, video").first();
+  const before = await player.evaluate((el) => ({
+    tag: el.tagName.toLowerCase(),
+    controls: el.controls,
+    autoplay: el.autoplay,
+    preload: el.getAttribute("preload"),
+    paused: el.paused,
+    sources: [...el.querySelectorAll("source")].map((s) => ({ src: s.src, type: s.type })),
+    canPlay: [...el.querySelectorAll("source")].map((s) => el.canPlayType(s.type)),
+  }));
+  const fetchedBeforePlay = fetched.length;
+  // A click gives the page the user activation a browser asks before sound plays.
+  await player.click({ position: { x: 10, y: 10 } }).catch(() => {});
+  const played = await player.evaluate(
+    (el) =>
+      new Promise((resolve) => {
+        const done = (outcome) => resolve({ outcome, currentSrc: el.currentSrc, currentTime: el.currentTime, error: el.error && el.error.message });
+        el.addEventListener("timeupdate", () => el.currentTime > 0 && done("playing"));
+        el.addEventListener("error", () => done("error"), true);
+        setTimeout(() => done("timeout"), 10000);
+        el.play().catch((e) => done(`refused: ${e}`));
+      }),
+  );
+  const download = await page.locator("a.enclosure-link").evaluateAll((as) => as.map((a) => ({ href: a.href, text: a.textContent.trim() })));
+  return { before, fetchedBeforePlay, played, download, errors };
 }

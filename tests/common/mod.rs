@@ -1,6 +1,7 @@
 //! A fixture site in a temporary folder, built with the same code as `roundup build`.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod people;
 pub mod server;
 
 use std::path::{Path, PathBuf};

@@ -46,42 +46,15 @@ pub(super) enum PageKind {
     Week,
     /// The search page.
     Search,
+    /// Every author.
+    Authors,
+    /// An author's posts.
+    Author,
+    /// The blog roll's activity and health, charted.
+    Pulse,
     /// The page for missing addresses.
     #[serde(rename = "404")]
     NotFound,
-}
-
-/// Facts about the page being rendered, as templates see them under `page`.
-#[derive(Debug, Serialize)]
-struct PageMeta {
-    /// What kind of page.
-    kind: PageKind,
-    /// The heading and `<title>`; none on the home page.
-    title: Option<String>,
-    /// The page's own link.
-    url: String,
-    /// Where search engines should look: the original post for a remote post.
-    canonical: String,
-    /// The feeds that fit this page, most specific first, for `<link rel="alternate">`.
-    feeds: Vec<FeedLink>,
-    /// The same page in the site's other languages, for the link to each.
-    alternates: Vec<Alternate>,
-    /// The page in every language, this one included, the first first, for `<link rel=
-    /// "alternate" hreflang>`; empty when the site has one language.
-    translations: Vec<Alternate>,
-}
-
-/// The same page in another language.
-#[derive(Debug, Clone, Serialize)]
-struct Alternate {
-    /// Its BCP 47 tag, for `hreflang` and `lang`.
-    lang: String,
-    /// The language's name in itself: "Cymraeg", "English".
-    name: String,
-    /// The page in it, as a link.
-    url: String,
-    /// The page in it, absolute, for `<link rel="alternate" hreflang>`.
-    permalink: String,
 }
 
 /// A page waiting to be rendered.
@@ -180,6 +153,8 @@ impl<'a> Plan<'a> {
         plan.sources();
         plan.organisations();
         plan.weeks();
+        plan.authors();
+        plan.pulse();
         let mut search = Context::new();
         let strings = plan.strings();
         search.insert("filters", &super::search::filter_menus(site, strings));
@@ -263,22 +238,8 @@ impl<'a> Plan<'a> {
         (0..posts.len()).into_par_iter().try_for_each(|i| {
             let post = &posts[i];
             let view = self.views.post(post, true);
-            let canonical = view
-                .original_url
-                .map_or_else(|| view.permalink.clone(), str::to_string);
             let mut context = Context::new();
-            context.insert(
-                "page",
-                &PageMeta {
-                    kind: PageKind::Post,
-                    title: Some(post.post.title.clone()),
-                    url: view.url.clone(),
-                    canonical,
-                    feeds: self.site_feeds.clone(),
-                    alternates: self.alternates(&post.path),
-                    translations: self.translations(&post.path),
-                },
-            );
+            context.insert("page", &self.post_meta(post, &view));
             context.insert("post", &view);
             context.insert_value(
                 "newer",
@@ -296,48 +257,6 @@ impl<'a> Plan<'a> {
 
     fn links(&self) -> &'a Links {
         self.views.links()
-    }
-
-    /// The page at `path` in every language but this one.
-    fn alternates(&self, path: &str) -> Vec<Alternate> {
-        self.translations(path)
-            .into_iter()
-            .filter(|a| a.lang != self.views.language.tag())
-            .collect()
-    }
-
-    /// The page at `path` in every language, when there are several.
-    fn translations(&self, path: &str) -> Vec<Alternate> {
-        if self.languages.len() < 2 {
-            return Vec::new();
-        }
-        self.languages
-            .iter()
-            .map(|l| Alternate {
-                lang: l.tag().to_string(),
-                name: l.catalogue.text("language.name").to_string(),
-                url: l.links.url(path),
-                permalink: l.links.permalink(path),
-            })
-            .collect()
-    }
-
-    fn meta(
-        &self,
-        kind: PageKind,
-        title: Option<String>,
-        path: &str,
-        own: &[FeedLink],
-    ) -> PageMeta {
-        PageMeta {
-            kind,
-            title,
-            url: self.links().url(path),
-            canonical: self.links().permalink(path),
-            feeds: own.iter().chain(&self.site_feeds).cloned().collect(),
-            alternates: self.alternates(path),
-            translations: self.translations(path),
-        }
     }
 
     fn push(&mut self, path: String, kind: PageKind, template: &'static str, context: Context) {
@@ -624,5 +543,7 @@ fn numbered(title: &str, pager: &Pager<'_>, strings: &Catalogue) -> String {
     }
 }
 
+mod meta;
+mod people;
 #[cfg(test)]
 mod tests;

@@ -36,10 +36,12 @@ fn planned() -> Vec<(String, PageKind, &'static str)> {
     let config = config();
     let site = site(&config);
     let languages = Language::all(&config, &crate::render::Theme::default()).unwrap();
+    let root = Links::new(&config);
     let plan = Plan::new(
         Views {
             site: &site,
             language: &languages[0],
+            root: &root,
         },
         &config,
         &languages,
@@ -71,7 +73,10 @@ fn site(config: &Config) -> Site {
         post("c", "Older", "2025-12-01T10:00:00Z", &[], false),
     ];
     let remote = vec![Stored {
-        post: post("r", "From the blog", "2026-03-04T10:00:00Z", &[], true),
+        post: Post {
+            authors: vec!["Jo Bloggs".into()],
+            ..post("r", "From the blog", "2026-03-04T10:00:00Z", &[], true)
+        },
         backlog: false,
     }];
     let selection = Selection {
@@ -79,7 +84,7 @@ fn site(config: &Config) -> Site {
         future: false,
         now: Utc::now(),
     };
-    site::build(config, local, remote, &health, selection)
+    site::build(config, local, remote, &health, &[], selection)
 }
 
 #[test]
@@ -105,6 +110,9 @@ fn every_grouping_has_its_page_and_long_lists_are_paged() {
         ("organisations/gds/", PageKind::Organisation),
         ("weeknotes/", PageKind::Weeknotes),
         ("weeknotes/2026-W10/", PageKind::Week),
+        ("authors/", PageKind::Authors),
+        ("authors/jo-bloggs/", PageKind::Author),
+        ("pulse/", PageKind::Pulse),
         ("search/", PageKind::Search),
         ("404.html", PageKind::NotFound),
     ];
@@ -130,5 +138,8 @@ fn the_home_page_is_the_index_template_and_lists_use_the_list_template() {
     assert_eq!(template("tags/data/"), "list.html");
     assert_eq!(template("sources/blog/"), "source.html");
     assert_eq!(template("organisations/gds/"), "organisation.html");
+    assert_eq!(template("authors/"), "authors.html");
+    assert_eq!(template("authors/jo-bloggs/"), "author.html");
+    assert_eq!(template("pulse/"), "pulse.html");
     assert_eq!(template("archive/"), "archive.html");
 }
