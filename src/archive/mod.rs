@@ -6,6 +6,8 @@
 //! leaves the previous state whole.
 
 mod identity;
+pub mod lock;
+mod rows;
 mod schema;
 
 use std::collections::HashMap;
@@ -18,6 +20,9 @@ use crate::config::FeedConfig;
 use crate::health::{FeedKey, FeedState, Status};
 use crate::ingest::Incoming;
 use crate::post::{Post, Source};
+
+pub use lock::SiteLock;
+pub use rows::{EntryRow, FeedRow, Restore, Restored};
 
 /// The archive's file name inside its folder.
 pub const FILE_NAME: &str = "archive.sqlite";
@@ -99,6 +104,43 @@ pub enum ArchiveError {
         /// Why.
         message: String,
     },
+    /// The file is not a whole SQLite database: truncated, overwritten or damaged. It is left
+    /// as it is, for the person who restores it to decide.
+    #[error("archive {} is damaged ({message}); it was left as it is\n  to restore it: move it aside (mv {} {}.damaged), then `roundup import FILE` from the copy your site publishes (roundup/archive.jsonl.gz under its address, or in the last build's output folder) or from an export of your own", .path.display(), .path.display(), .path.display())]
+    Damaged {
+        /// The archive file.
+        path: PathBuf,
+        /// What SQLite found.
+        message: String,
+    },
+    /// An import into an archive that already holds something, without `--merge`.
+    #[error("archive {} already holds {entries} entries of {feeds} feeds; `roundup import --merge FILE` adds what it lacks and keeps what it has, or move it aside to restore into an empty one", .path.display())]
+    NotEmpty {
+        /// The archive file.
+        path: PathBuf,
+        /// Feeds it holds.
+        feeds: usize,
+        /// Entries it holds.
+        entries: usize,
+    },
+    /// The lock file beside the archive cannot be made or locked.
+    #[error("cannot lock {}: {source}", .path.display())]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Another build of the site held the lock for longer than this one would wait.
+    #[error("another build of this site{} still holds {} after {}s of waiting; try again when it has finished (the lock of a build that was killed goes with it: nothing needs removing by hand)", .pid.map(|p| format!(" (pid {p})")).unwrap_or_default(), .path.display(), .waited.as_secs())]
+    Busy {
+        /// The lock file.
+        path: PathBuf,
+        /// The process holding it, if known.
+        pid: Option<u32>,
+        /// How long this build waited.
+        waited: std::time::Duration,
+    },
     /// The archive's tables are newer than this roundup knows.
     #[error("archive {}: written by a newer roundup (tables version {found}, this roundup knows {})", .path.display(), schema::VERSION)]
     Newer {
@@ -124,11 +166,20 @@ impl Archive {
             source,
         })?;
         let path = dir.join(FILE_NAME);
+        // SQLite takes an empty file for a new database; but it writes its header as it
+        // creates one, so an empty archive that exists has lost what it held.
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
+            return Err(ArchiveError::Damaged {
+                path,
+                message: "the file is empty; if this site has never been built, delete it".into(),
+            });
+        }
         let conn = Connection::open(&path).map_err(|source| ArchiveError::Database {
             path: path.clone(),
             source,
         })?;
         let mut archive = Archive { conn, path };
+        archive.verify()?;
         let version = archive.prepare().map_err(|e| archive.error(e))?;
         if version > schema::VERSION {
             return Err(ArchiveError::Newer {
@@ -157,9 +208,42 @@ impl Archive {
         Ok(version)
     }
 
-    fn error(&self, source: rusqlite::Error) -> ArchiveError {
-        ArchiveError::Database {
+    /// Reads the whole file's structure (SQLite's `quick_check`), so that a truncated or
+    /// overwritten archive is reported before anything is built on it, never taken for an
+    /// empty one.
+    fn verify(&self) -> Result<(), ArchiveError> {
+        let problems = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA quick_check(5)")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        })()
+        .map_err(|e| self.error(e))?;
+        if problems.iter().all(|p| p == "ok") {
+            return Ok(());
+        }
+        Err(ArchiveError::Damaged {
             path: self.path.clone(),
+            message: problems.join("; "),
+        })
+    }
+
+    fn error(&self, source: rusqlite::Error) -> ArchiveError {
+        Archive::error_at(&self.path, source)
+    }
+
+    /// A database error on the archive at `path`; one that means the file is damaged says so.
+    fn error_at(path: &Path, source: rusqlite::Error) -> ArchiveError {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        if let rusqlite::Error::SqliteFailure(e, message) = &source
+            && matches!(e.code, DatabaseCorrupt | NotADatabase)
+        {
+            return ArchiveError::Damaged {
+                path: path.to_path_buf(),
+                message: message.clone().unwrap_or_else(|| e.to_string()),
+            };
+        }
+        ArchiveError::Database {
+            path: path.to_path_buf(),
             source,
         }
     }
@@ -415,276 +499,4 @@ fn settle_date(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Config;
-    use std::path::PathBuf;
-
-    fn time(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
-    }
-
-    fn incoming(id: &str, date: Option<&str>) -> Incoming {
-        Incoming {
-            post: Post {
-                id: id.to_string(),
-                source: Source::Local(PathBuf::new()),
-                slug: id.to_string(),
-                title: id.to_string(),
-                original_url: Some(format!("https://blog.example/{id}")),
-                published: time("2000-01-01T00:00:00Z").fixed_offset(),
-                updated: None,
-                authors: vec![],
-                summary: String::new(),
-                content: String::new(),
-                text: String::new(),
-                tags: vec![],
-                categories: vec![],
-                weeknote: false,
-                draft: false,
-                extra: serde_json::Value::Null,
-            },
-            date: date.map(|d| DateTime::parse_from_rfc3339(d).unwrap()),
-        }
-    }
-
-    fn fetched(entries: Vec<Incoming>) -> Update {
-        Update::Fetched {
-            etag: Some("\"v1\"".to_string()),
-            last_modified: None,
-            final_url: "https://blog.example/feed".to_string(),
-            moved: false,
-            alias: None,
-            entries,
-        }
-    }
-
-    fn key() -> FeedKey {
-        FeedKey("https://blog.example/feed".to_string())
-    }
-
-    fn ids(archive: &Archive) -> Vec<String> {
-        archive
-            .entries()
-            .unwrap()
-            .into_iter()
-            .map(|s| s.post.id)
-            .collect()
-    }
-
-    fn feeds(toml: &str) -> Vec<FeedConfig> {
-        let text = format!("[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n{toml}");
-        Config::parse(&text, Path::new("feeds.toml")).unwrap().feeds
-    }
-
-    #[test]
-    fn entries_that_leave_their_feed_stay() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::open(dir.path()).unwrap();
-        let day1 = time("2026-01-01T00:00:00Z");
-        let new = archive
-            .record(
-                day1,
-                vec![(
-                    key(),
-                    fetched(vec![
-                        incoming("a", Some("2025-12-31T10:00:00Z")),
-                        incoming("b", None),
-                    ]),
-                )],
-            )
-            .unwrap();
-        assert_eq!(new[&key()], 2);
-        let new = archive
-            .record(
-                time("2026-01-02T00:00:00Z"),
-                vec![(key(), fetched(vec![incoming("c", None)]))],
-            )
-            .unwrap();
-        assert_eq!(new[&key()], 1);
-        drop(archive);
-        let archive = Archive::open(dir.path()).unwrap();
-        assert_eq!(ids(&archive), ["a", "b", "c"]);
-        assert_eq!(
-            archive.states().unwrap()[&key()].etag.as_deref(),
-            Some("\"v1\"")
-        );
-    }
-
-    #[test]
-    fn undated_and_future_entries_take_the_time_first_seen_for_good() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::open(dir.path()).unwrap();
-        let seen = time("2026-01-01T00:00:00Z");
-        let entries = || {
-            vec![
-                incoming("undated", None),
-                incoming("future", Some("2030-01-01T00:00:00Z")),
-            ]
-        };
-        archive
-            .record(seen, vec![(key(), fetched(entries()))])
-            .unwrap();
-        archive
-            .record(
-                time("2026-02-01T00:00:00Z"),
-                vec![(key(), fetched(entries()))],
-            )
-            .unwrap();
-        for stored in archive.entries().unwrap() {
-            assert_eq!(stored.post.published.to_utc(), seen, "{}", stored.post.id);
-        }
-    }
-
-    #[test]
-    fn only_the_first_fetch_is_back_catalogue() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::open(dir.path()).unwrap();
-        archive
-            .record(
-                time("2026-01-01T00:00:00Z"),
-                vec![(key(), fetched(vec![incoming("old", None)]))],
-            )
-            .unwrap();
-        archive
-            .record(
-                time("2026-01-02T00:00:00Z"),
-                vec![(key(), fetched(vec![incoming("fresh", None)]))],
-            )
-            .unwrap();
-        let backlog: Vec<(String, bool)> = archive
-            .entries()
-            .unwrap()
-            .into_iter()
-            .map(|s| (s.post.id, s.backlog))
-            .collect();
-        assert_eq!(
-            backlog,
-            [("fresh".to_string(), false), ("old".to_string(), true)]
-        );
-    }
-
-    #[test]
-    fn failures_keep_the_entries_and_record_why() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::open(dir.path()).unwrap();
-        archive
-            .record(
-                time("2026-01-01T00:00:00Z"),
-                vec![(key(), fetched(vec![incoming("a", None)]))],
-            )
-            .unwrap();
-        archive
-            .record(
-                time("2026-01-02T00:00:00Z"),
-                vec![(
-                    key(),
-                    Update::Failed {
-                        error: "timed out".into(),
-                        retry_after: None,
-                    },
-                )],
-            )
-            .unwrap();
-        let state = &archive.states().unwrap()[&key()];
-        assert_eq!(state.status, Status::Failed);
-        assert_eq!(state.error.as_deref(), Some("timed out"));
-        assert_eq!(state.last_success, Some(time("2026-01-01T00:00:00Z")));
-        assert_eq!(archive.entries().unwrap().len(), 1);
-        assert_eq!(archive.counts().unwrap()[&key()], 1);
-    }
-
-    #[test]
-    fn a_feed_keeps_its_key_when_it_moves_and_its_url_is_edited() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::open(dir.path()).unwrap();
-        let old = feeds("[[feeds]]\nname = \"Blog\"\nurl = \"https://blog.example/old.xml\"\n");
-        let [first] = <[FeedKey; 1]>::try_from(archive.resolve(&old).unwrap()).unwrap();
-        // The feed answers from /new.xml for good.
-        archive
-            .record(
-                time("2026-01-01T00:00:00Z"),
-                vec![(
-                    first.clone(),
-                    Update::NotModified {
-                        final_url: "https://blog.example/new.xml".into(),
-                        moved: true,
-                        alias: Some("https://blog.example/new.xml".into()),
-                    },
-                )],
-            )
-            .unwrap();
-        // Its owner edits the address, and renames the blog in the same edit.
-        let moved =
-            feeds("[[feeds]]\nname = \"The Blog\"\nurl = \"https://blog.example/new.xml\"\n");
-        assert_eq!(archive.resolve(&moved).unwrap()[0], first);
-        // An address edited by hand, with no redirect seen, keeps the blog by its name.
-        let edited =
-            feeds("[[feeds]]\nname = \"The Blog\"\nurl = \"https://feeds.example/blog\"\n");
-        assert_eq!(archive.resolve(&edited).unwrap()[0], first);
-        // Another blog is another feed.
-        let two = feeds(
-            "[[feeds]]\nname = \"The Blog\"\nurl = \"https://feeds.example/blog\"\n\
-             [[feeds]]\nname = \"Other\"\nurl = \"https://blog.example/old.xml\"\n",
-        );
-        let keys = archive.resolve(&two).unwrap();
-        assert_eq!(keys[0], first);
-        assert_ne!(keys[1], first);
-    }
-
-    #[test]
-    fn an_archive_of_version_1_split_by_a_move_is_joined() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE_NAME);
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE feeds (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,
-                final_url TEXT, status TEXT NOT NULL, error TEXT, last_attempt TEXT,
-                last_success TEXT, first_fetched TEXT, retry_after TEXT);
-             CREATE TABLE entries (feed_url TEXT NOT NULL, id TEXT NOT NULL,
-                first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, backlog INTEGER NOT NULL,
-                post TEXT NOT NULL, PRIMARY KEY (feed_url, id));
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-        let post = |id: &str| serde_json::to_string(&incoming(id, None).post).unwrap();
-        let (old, new) = (
-            "https://blog.example/old.xml",
-            "https://blog.example/new.xml",
-        );
-        conn.execute(
-            "INSERT INTO feeds (url, final_url, status, etag) VALUES (?1, ?2, 'moved', 'a')",
-            params![old, new],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO feeds (url, final_url, status, etag) VALUES (?1, ?1, 'ok', 'b')",
-            params![new],
-        )
-        .unwrap();
-        for (feed, id) in [
-            (old, "first"),
-            (old, "second"),
-            (new, "second"),
-            (new, "third"),
-        ] {
-            conn.execute(
-                "INSERT INTO entries VALUES (?1, ?2, '2026-01-01T00:00:00Z',
-                 '2026-01-01T00:00:00Z', 0, ?3)",
-                params![feed, id, post(id)],
-            )
-            .unwrap();
-        }
-        drop(conn);
-        let mut archive = Archive::open(dir.path()).unwrap();
-        assert_eq!(ids(&archive), ["first", "second", "third"]);
-        let configured = feeds(&format!("[[feeds]]\nname = \"Blog\"\nurl = \"{new}\"\n"));
-        let keys = archive.resolve(&configured).unwrap();
-        assert_eq!(keys, [FeedKey(old.to_string())]);
-        assert_eq!(archive.counts().unwrap()[&keys[0]], 3);
-        assert_eq!(
-            archive.states().unwrap()[&keys[0]].etag.as_deref(),
-            Some("b")
-        );
-    }
-}
+mod tests;
