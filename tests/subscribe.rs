@@ -401,6 +401,7 @@ fn import_opml_keeps_a_new_feeds_toml_s_commented_options_above_the_imported_fee
             let option = line.strip_prefix("# ").filter(|rest| {
                 rest.starts_with("[fetch]")
                     || rest.starts_with("[taxonomies")
+                    || rest.starts_with("[archive]")
                     || [
                         "language",
                         "timezone",
@@ -408,6 +409,7 @@ fn import_opml_keeps_a_new_feeds_toml_s_commented_options_above_the_imported_fee
                         "concurrency",
                         "per_host",
                         "min_posts",
+                        "publish",
                     ]
                     .iter()
                     .any(|key| rest.starts_with(&format!("{key} ")))
@@ -420,6 +422,11 @@ fn import_opml_keeps_a_new_feeds_toml_s_commented_options_above_the_imported_fee
     assert_eq!(config.feeds.len(), 2);
     assert_eq!(config.fetch.concurrency.get(), 32);
     assert_eq!(config.site.paginate.get(), 20);
+    assert!(config.archive.publish);
+    assert!(
+        uncommented.contains("\n[archive]\npublish = true"),
+        "{uncommented}"
+    );
 }
 
 #[test]
