@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::archive::{Archive, ArchiveError};
 use crate::config::Config;
 use crate::export::{self, ExportError, Scope};
+use crate::health::FeedKey;
 use crate::render::{Links, Sink};
 use crate::site::Site;
 
@@ -177,10 +178,7 @@ pub fn check(
                 .by_feed
                 .iter()
                 .map(|(key, &recorded)| {
-                    let now = counts
-                        .iter()
-                        .find(|(k, _)| &k.0 == key)
-                        .map_or(0, |(_, &n)| n);
+                    let now = counts.get(&FeedKey(key.clone())).copied().unwrap_or(0);
                     (key.clone(), recorded, now)
                 })
                 .filter(|(_, recorded, now)| now < recorded)

@@ -3,6 +3,7 @@
 //! `public/` is the whole old one or the whole new one, and nothing the archive held is lost or
 //! replaced. The trials hold the behaviour, not how the output is swapped in, so they keep
 //! guarding whatever implementation of it comes next.
+#![cfg(unix)]
 
 mod common;
 

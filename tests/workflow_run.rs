@@ -3,6 +3,7 @@
 //! Pages site served from 127.0.0.1, the upload and the deploy). Its runs lose the cache, as
 //! GitHub does, and every post is still published; a fork's first run starts from the site it
 //! was forked from; a damaged cache is set aside; a build that would lose posts publishes nothing.
+#![cfg(unix)]
 
 mod common;
 
