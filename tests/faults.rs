@@ -430,3 +430,38 @@ ls -a "$site" > "$OUT/beside"
         said.trim()
     );
 }
+
+/// Hears whether a build had to wait for the site's lock.
+#[derive(Default)]
+struct Heard(std::sync::Mutex<Vec<Option<u32>>>);
+
+impl roundup::fetch::Progress for Heard {
+    fn waiting(&self, pid: Option<u32>) {
+        self.0.lock().unwrap().push(pid);
+    }
+}
+
+#[test]
+fn a_rebuild_of_the_preview_waits_for_a_build_then_goes_on() {
+    let site = new_site(3);
+    let dir = site.root().join(".roundup");
+    let held = roundup::archive::SiteLock::acquire(&dir, Duration::ZERO, &|_| {}).unwrap();
+    // As `roundup serve` rebuilds: into .roundup/serve, offline, with no copy of the archive.
+    let mut settings = site.settings();
+    settings.output = dir.join("serve");
+    settings.archive_copy = false;
+    let heard = Heard::default();
+    std::thread::scope(|scope| {
+        let rebuild = scope
+            .spawn(|| roundup::cmd::build::run(&settings, common::runtime(), &heard).map(|_| ()));
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            !rebuild.is_finished(),
+            "the rebuild waits while the lock is held"
+        );
+        drop(held);
+        rebuild.join().unwrap().unwrap();
+    });
+    assert_eq!(*heard.0.lock().unwrap(), [Some(std::process::id())]);
+    assert!(dir.join("serve/index.html").is_file());
+}
