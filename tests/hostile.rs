@@ -6,7 +6,8 @@
 //! Each target runs `ROUNDUP_HOSTILE_SECONDS` (default 2; `.ci/run` gives it longer) with a
 //! timeout per input of `ROUNDUP_HOSTILE_TIMEOUT` seconds (default 20, for debug builds). A
 //! failure saves the input under `target/hostile/` and names the seed that replays it:
-//! `ROUNDUP_HOSTILE_SEED=<seed> cargo test --test hostile <target>`. Every failure found
+//! `ROUNDUP_HOSTILE_SEED=<seed> cargo test --test hostile <target>`, or replays it alone:
+//! `ROUNDUP_HOSTILE_REPLAY=target/hostile/<file> cargo test --test hostile`. Every failure found
 //! becomes a named test in `tests/regressions.rs`.
 
 mod common;
@@ -53,6 +54,18 @@ fn shared(dir: &str) -> PathBuf {
 
 /// Runs `make`'s check over the seeds, then over mutations of them until the time is up.
 fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
+    // ROUNDUP_HOSTILE_REPLAY=<a saved input> runs that input alone through its target.
+    let replay = std::env::var_os("ROUNDUP_HOSTILE_REPLAY").map(PathBuf::from);
+    let seeds = match &replay {
+        Some(path) => {
+            let file = path.file_name().unwrap_or_default().to_string_lossy();
+            if !file.starts_with(&format!("{name}-")) {
+                return;
+            }
+            vec![std::fs::read(path).expect("the input to replay")]
+        }
+        None => seeds,
+    };
     assert!(!seeds.is_empty(), "{name}: no seeds");
     common::runtime();
     let seed = std::env::var("ROUNDUP_HOSTILE_SEED")
@@ -63,7 +76,11 @@ fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(1, |d| d.as_nanos() as u64)
         });
-    let budget = seconds("ROUNDUP_HOSTILE_SECONDS", 2);
+    let budget = if replay.is_some() {
+        Duration::ZERO
+    } else {
+        seconds("ROUNDUP_HOSTILE_SECONDS", 2)
+    };
     let timeout = seconds("ROUNDUP_HOSTILE_TIMEOUT", 20);
     let (cases, inbox) = mpsc::channel::<Vec<u8>>();
     let (answers, outcome) = mpsc::channel::<Result<(), String>>();
