@@ -174,12 +174,16 @@ impl Default for FetchConfig {
 pub struct ArchiveConfig {
     /// The folder of the archive, relative to the site's root.
     pub dir: PathBuf,
+    /// Publish a copy of the archive with the site (`roundup/archive.jsonl.gz`, without the
+    /// full text the site does not publish), for a build whose archive was lost to restore.
+    pub publish: bool,
 }
 
 impl Default for ArchiveConfig {
     fn default() -> Self {
         ArchiveConfig {
             dir: PathBuf::from(".roundup"),
+            publish: true,
         }
     }
 }

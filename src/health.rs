@@ -165,6 +165,11 @@ impl Serialize for Note {
 pub const GONE: &str =
     "the blog has removed its feed (HTTP 410 Gone); it is no longer fetched; its posts stay";
 
+/// What `health.json` says of a feed that has never been fetched (added since the last build
+/// that used the network).
+pub const NOT_FETCHED: &str =
+    "not fetched yet: the next build that uses the network (without --offline) fetches it";
+
 /// One feed's health after a build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FeedHealth {
@@ -206,19 +211,35 @@ impl FeedHealth {
         entries: usize,
     ) -> Self {
         let status = state.map_or(Status::Failed, |s| s.status);
+        let final_url = state.and_then(|s| s.final_url.clone());
+        // Every status that needs someone's attention carries a reason a person can read, in
+        // builds that fetched nothing too.
+        let error = match status {
+            Status::Gone => Some(GONE.to_string()),
+            Status::Failed => Some(
+                state
+                    .and_then(|s| s.error.clone())
+                    .unwrap_or_else(|| NOT_FETCHED.to_string()),
+            ),
+            _ => state.and_then(|s| s.error.clone()),
+        };
+        let notes = match (&final_url, status) {
+            (Some(to), Status::Moved) if to != url => vec![Note::Moved {
+                from: url.to_string(),
+                to: to.clone(),
+            }],
+            _ => Vec::new(),
+        };
         FeedHealth {
             name: name.to_string(),
             url: url.to_string(),
             key,
             status,
-            error: match status {
-                Status::Gone => Some(GONE.to_string()),
-                _ => state.and_then(|s| s.error.clone()),
-            },
-            notes: Vec::new(),
+            error,
+            notes,
             entries,
             new_entries: 0,
-            final_url: state.and_then(|s| s.final_url.clone()).filter(|f| f != url),
+            final_url: final_url.filter(|f| f != url),
             fetched: false,
             last_success: state.and_then(|s| s.last_success).map(|t| t.to_rfc3339()),
         }
@@ -267,7 +288,7 @@ pub fn tally(feeds: &[FeedHealth]) -> Vec<(Status, usize)> {
 
 /// How the blog roll stood after one build that fetched: how many of its enabled feeds ended in
 /// each status. The archive keeps the last few, for the pulse page's chart of feed health.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildHealth {
     /// The build's "now".
     pub at: DateTime<Utc>,
@@ -496,6 +517,27 @@ mod tests {
         assert_eq!(lines[1], Attention::One(&feeds[2]));
         // Five sharing a reason are still named one by one.
         assert_eq!(attention(&feeds[3..8]).len(), 5);
+    }
+
+    #[test]
+    fn every_status_that_needs_attention_has_a_reason_in_builds_that_fetch_nothing() {
+        let never = FeedHealth::remembered("B", "u", FeedKey("u".into()), None, 0);
+        assert_eq!(never.error.as_deref(), Some(NOT_FETCHED));
+        let state = FeedState {
+            etag: None,
+            last_modified: None,
+            final_url: Some("https://new.example/feed".into()),
+            status: Status::Moved,
+            error: None,
+            last_attempt: None,
+            last_success: None,
+            first_fetched: None,
+            retry_after: None,
+        };
+        let moved = FeedHealth::remembered("B", "u", FeedKey("u".into()), Some(&state), 0);
+        assert!(moved.reason().contains("new.example"), "{}", moved.reason());
+        let json = serde_json::to_string(&moved).unwrap();
+        assert!(json.contains("roundup check --fix"), "{json}");
     }
 
     #[test]

@@ -2,13 +2,16 @@
 //!
 //! The pipeline, one module per stage, data flowing one way:
 //! [`config`] → [`content`] (local posts) and [`refresh`] (the feeds: [`fetch`] → [`feed`] →
-//! [`ingest`] and [`sanitize`] → [`archive`]) → [`site`] → [`render`] → [`output`].
+//! [`ingest`] and [`sanitize`] → [`archive`]) → [`site`] → [`render`] → [`output`]; beside the
+//! site, [`published`] writes a copy of the archive in the [`export`] format, and checks that no
+//! build publishes a site that has lost posts.
 //! [`cmd`] holds one function per subcommand; the binary only parses arguments and prints.
 
 pub mod archive;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod export;
 pub mod feed;
 pub mod fetch;
 pub mod guard;
@@ -20,6 +23,7 @@ pub mod opml;
 pub mod output;
 pub mod plain_text;
 pub mod post;
+pub mod published;
 pub mod refresh;
 pub mod render;
 pub mod sanitize;

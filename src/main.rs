@@ -9,9 +9,9 @@ use chrono::Utc;
 use clap::Parser;
 
 use cli::args::{Cli, Command};
-use cli::progress::FetchProgress;
+use cli::progress::{self, FetchProgress};
 use cli::summary;
-use roundup::cmd::{build, check, export, import_opml, init, new, serve};
+use roundup::cmd::{build, check, export, import, import_opml, init, new, serve};
 
 /// glibc's allocator is slow under the millions of small, short-lived allocations of rendering
 /// and indexing on many threads: mimalloc takes a third off a 10,000-post build.
@@ -101,9 +101,37 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Export(args) => {
-            let stdout = std::io::stdout();
-            let count = export::run(&args.root.resolve()?, &mut stdout.lock(), Utc::now())?;
-            eprintln!("exported {count} posts");
+            let settings = args.resolve()?;
+            let waiting = |pid| progress::waiting(pid);
+            let counts = match &args.output {
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    export::run(&settings, &mut out, &waiting)?
+                }
+                Some(path) => {
+                    let file = std::fs::File::create(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?;
+                    let mut out = std::io::BufWriter::new(file);
+                    let counts = if path.extension().is_some_and(|e| e == "gz") {
+                        let mut gzip =
+                            flate2::write::GzEncoder::new(&mut out, flate2::Compression::default());
+                        let counts = export::run(&settings, &mut gzip, &waiting)?;
+                        gzip.finish()?;
+                        counts
+                    } else {
+                        export::run(&settings, &mut out, &waiting)?
+                    };
+                    std::io::Write::flush(&mut out)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    counts
+                }
+            };
+            summary::export(&counts, args.output.as_deref());
+        }
+        Command::Import(args) => {
+            let settings = args.resolve()?;
+            let imported = import::run(&settings, &|pid| progress::waiting(pid))?;
+            summary::import(&imported, &settings.file);
         }
         Command::ImportOpml(args) => {
             let report = import_opml::run(&args.root.resolve()?, &args.file)?;

@@ -83,7 +83,9 @@ pub fn refresh(
             );
             health.new_entries = new_entries.get(&key).copied().unwrap_or(0);
             health.fetched = new_entries.contains_key(&key);
-            health.notes = notes.remove(&key).unwrap_or_default();
+            if let Some(notes) = notes.remove(&key) {
+                health.notes = notes;
+            }
             health
         })
         .collect();

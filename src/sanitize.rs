@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use ammonia::{Builder, UrlRelative};
-use lol_html::html_content::Element;
-use lol_html::{HtmlRewriter, Settings, element};
+use lol_html::html_content::{ContentType, Element, TextType};
+use lol_html::{HtmlRewriter, Settings, doc_text, element};
 use url::Url;
 
 use crate::post::Image;
@@ -155,9 +155,82 @@ impl Sanitizer {
         if html.trim().is_empty() {
             return String::new();
         }
-        let safe = self.builder.clean(html).to_string();
+        let html = bounded(html);
+        let safe = self.builder.clean(&html).to_string();
         fit_to_page(&safe, base).unwrap_or(safe)
     }
+}
+
+/// Text longer than this is cut into pieces of about this many bytes before ammonia sees it.
+const TEXT_PIECE: usize = 1024;
+/// Attribute values longer than this are dropped before ammonia sees them: no allowed
+/// attribute (a link, an image source, a title) is anywhere near as long.
+const ATTRIBUTE_MAX: usize = 4096;
+
+/// The HTML as ammonia can clean it in time in proportion to its length.
+///
+/// html5ever's serialiser (inside ammonia) escapes a text node or an attribute in time that
+/// grows with its length times its ampersands and non-breaking spaces (each one scans on to the
+/// next `<` or `>`): a feed entry of a megabyte of `&` held the sanitiser for most of a minute,
+/// and a feed may be 20 MiB. Long text is cut into pieces by empty comments, which ammonia drops
+/// (it strips comments), leaving the pieces side by side: the same text, in short nodes. Cuts
+/// fall only in ordinary text, and never inside a character reference; a reading of the input
+/// that differs from html5ever's costs at most a comment's worth of markup, which ammonia,
+/// still the only judge of what is safe, then cleans like any other.
+fn bounded(html: &str) -> std::borrow::Cow<'_, str> {
+    if html.len() <= TEXT_PIECE {
+        return html.into();
+    }
+    let settings = Settings::new()
+        .append_document_content_handler(doc_text!(|text| {
+            if text.text_type() == TextType::Data && text.as_str().len() > TEXT_PIECE {
+                let pieces = cut(text.as_str());
+                text.replace(&pieces, ContentType::Html);
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("*", |el| {
+            let long: Vec<String> = el
+                .attributes()
+                .iter()
+                .filter(|a| a.value().len() > ATTRIBUTE_MAX)
+                .map(|a| a.name())
+                .collect();
+            for name in long {
+                el.remove_attribute(&name);
+            }
+            Ok(())
+        }));
+    let mut out = Vec::with_capacity(html.len() + html.len() / 64);
+    let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| out.extend_from_slice(chunk));
+    let written = rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end());
+    match (written, String::from_utf8(out)) {
+        (Ok(()), Ok(bounded)) => bounded.into(),
+        // lol_html refuses only what it cannot buffer; ammonia still gets the HTML whole.
+        _ => html.into(),
+    }
+}
+
+/// Raw text with `<!---->` after every [`TEXT_PIECE`] bytes or so, at a point outside any
+/// character reference (`&amp;`, `&#38;`, `&#x26;`): one runs from `&` through letters, digits
+/// and `#` to an optional `;`.
+fn cut(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / TEXT_PIECE * 8);
+    let mut since = 0;
+    let mut in_reference = false;
+    for c in text.chars() {
+        let continues = in_reference && (c.is_ascii_alphanumeric() || c == '#' || c == ';');
+        if since >= TEXT_PIECE && !continues {
+            out.push_str("<!---->");
+            since = 0;
+        }
+        out.push(c);
+        since += c.len_utf8();
+        in_reference = c == '&' || (continues && c != ';');
+    }
+    out
 }
 
 /// The second pass; `None` only if lol_html rejects ammonia's own output, which it never should.
@@ -307,6 +380,23 @@ mod tests {
     fn clean(html: &str) -> String {
         let base = Url::parse("https://blog.example/2026/03/post/").unwrap();
         Sanitizer::new().clean(html, Some(&base))
+    }
+
+    #[test]
+    fn long_text_is_cut_outside_character_references_and_cleans_to_the_same_text() {
+        let text = format!("{}&amp;&#x26;&#38;&nbsp;£ é", "word ".repeat(300)).repeat(40);
+        let cut = cut(&text);
+        assert!(cut.matches("<!---->").count() >= 40, "{cut}");
+        for piece in cut.split("<!---->") {
+            // After the piece's last `&`, either nothing or more than a reference's letters.
+            let Some(at) = piece.rfind('&') else { continue };
+            let rest = &piece[at + 1..];
+            let cut_inside =
+                !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '#');
+            assert!(!cut_inside, "a reference cut: {rest:?}");
+        }
+        let html = format!("<p>{text}</p>");
+        assert_eq!(clean(&html), Builder::default().clean(&html).to_string());
     }
 
     #[test]

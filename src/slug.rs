@@ -4,7 +4,7 @@
 //! [`slugify`], so a segment can never hold `..`, a separator or a control character, and two
 //! things with one name are told apart by [`Slugs`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The longest slug, in bytes; long titles make unwieldy addresses and some file systems cap
 /// names at 255 bytes.
@@ -39,6 +39,10 @@ pub fn term_key(term: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Slugs {
     taken: HashSet<String>,
+    /// For each base claimed twice, the number to try next: every lower one is taken (nothing
+    /// is ever given back), so a thousand posts or headings of one title cost a thousand
+    /// tries, not half a million.
+    next: HashMap<String, usize>,
 }
 
 impl Slugs {
@@ -57,16 +61,31 @@ impl Slugs {
         if self.reserve(base) {
             return base.to_string();
         }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|candidate| self.reserve(candidate))
-            .expect("an unbounded range always has a free number")
+        let n = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claims_take_the_lowest_free_number_however_many_share_a_base() {
+        let mut slugs = Slugs::new();
+        assert!(slugs.reserve("a-3"));
+        let got: Vec<String> = (0..5).map(|_| slugs.claim("a")).collect();
+        assert_eq!(got, ["a", "a-2", "a-4", "a-5", "a-6"]);
+        assert!(slugs.reserve("b-2"));
+        assert_eq!(slugs.claim("b"), "b");
+        assert_eq!(slugs.claim("b"), "b-3");
+    }
 
     #[test]
     fn slugs_are_safe_path_segments() {

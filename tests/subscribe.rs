@@ -373,6 +373,72 @@ fn the_blog_roll_round_trips_through_opml() {
 }
 
 #[test]
+fn import_opml_keeps_a_new_feeds_toml_s_commented_options_above_the_imported_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    roundup::cmd::init::run(&root, chrono::Utc::now()).unwrap();
+    let before = std::fs::read_to_string(root.join("feeds.toml")).unwrap();
+    let opml = dir.path().join("blogs.opml");
+    std::fs::write(
+        &opml,
+        r#"<opml version="2.0"><body><outline text="Digital"><outline type="rss" text="One" xmlUrl="https://one.example/feed"/><outline type="rss" text="Two" xmlUrl="https://two.example/feed"/></outline></body></opml>"#,
+    )
+    .unwrap();
+    import_opml::run(&root, &opml).unwrap();
+    let after = std::fs::read_to_string(root.join("feeds.toml")).unwrap();
+    // Every line of the file as it was is still there, in order, before the imported feeds.
+    let first_feed = after
+        .find("[[feeds]]\nname = \"One\"")
+        .expect("the feeds are added");
+    assert!(
+        after[..first_feed].trim_end() == before.trim_end(),
+        "the file before the imported feeds changed:\n{after}"
+    );
+    // Uncommenting an option puts it where it belongs, never inside an imported feed's table.
+    // The commented example [[feeds]] table, up to the blank line after it, stays as it is.
+    let mut in_example = false;
+    let uncommented: String = after
+        .lines()
+        .map(|line| {
+            in_example = match line {
+                "" => false,
+                _ => in_example || line.starts_with("# One [[feeds]] table"),
+            };
+            if in_example {
+                return format!("{line}\n");
+            }
+            let option = line.strip_prefix("# ").filter(|rest| {
+                rest.starts_with("[fetch]")
+                    || rest.starts_with("[taxonomies")
+                    || rest.starts_with("[archive]")
+                    || [
+                        "language",
+                        "timezone",
+                        "paginate",
+                        "concurrency",
+                        "per_host",
+                        "min_posts",
+                        "publish",
+                    ]
+                    .iter()
+                    .any(|key| rest.starts_with(&format!("{key} ")))
+            });
+            format!("{}\n", option.unwrap_or(line))
+        })
+        .collect();
+    let config = roundup::config::Config::parse(&uncommented, Path::new("feeds.toml"))
+        .unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+    assert_eq!(config.feeds.len(), 2, "{uncommented}");
+    assert_eq!(config.fetch.concurrency.get(), 32);
+    assert_eq!(config.site.paginate.get(), 20);
+    assert!(config.archive.publish);
+    assert!(
+        uncommented.contains("\n[archive]\npublish = true"),
+        "{uncommented}"
+    );
+}
+
+#[test]
 fn feeds_carry_summaries_when_asked_and_limit_their_items() {
     let (site, _server) = site();
     let toml = std::fs::read_to_string(site.root().join("feeds.toml")).unwrap();

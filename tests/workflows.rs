@@ -67,6 +67,35 @@ fn pages_builds_on_push_hourly_and_by_hand_and_deploys() {
         )),
         "{command}"
     );
+    // When the cache misses, the archive comes back from the copy the site published.
+    let restore = position(build, |s| {
+        s["run"]
+            .as_str()
+            .is_some_and(|r| r.contains("import --merge"))
+    });
+    let script = build[restore]["run"].as_str().unwrap();
+    assert!(
+        script.contains("$SITE/roundup/archive.json") && script.contains("archive.jsonl.gz"),
+        "{script}"
+    );
+    assert!(
+        build[restore]["env"]["SITE"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("steps.{id}.outputs.base_url"))
+    );
+    assert!(
+        command.contains("--published-record .roundup/published/archive.json"),
+        "the build checks the archive against the published record: {command}"
+    );
+    assert!(
+        archive < restore && configure < restore && restore < run,
+        "cache, Pages address, restore, build: in that order"
+    );
+    assert_eq!(
+        pages["permissions"]["contents"], "read",
+        "the durable copy needs no write access to the repository"
+    );
     let upload = position(build, |s| uses(s, "actions/upload-pages-artifact"));
     assert_eq!(build[upload]["with"]["path"], "public");
     assert!(

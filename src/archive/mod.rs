@@ -7,6 +7,8 @@
 
 mod history;
 mod identity;
+pub mod lock;
+mod rows;
 mod schema;
 
 use std::collections::HashMap;
@@ -21,6 +23,8 @@ use crate::ingest::Incoming;
 use crate::post::{Post, Source};
 
 pub use history::KEPT as BUILDS_KEPT;
+pub use lock::SiteLock;
+pub use rows::{EntryRow, FeedRow, Restore, Restored};
 
 /// The archive's file name inside its folder.
 pub const FILE_NAME: &str = "archive.sqlite";
@@ -102,6 +106,43 @@ pub enum ArchiveError {
         /// Why.
         message: String,
     },
+    /// The file is not a whole SQLite database: truncated, overwritten or damaged. It is left
+    /// as it is, for the person who restores it to decide.
+    #[error("archive {} is damaged ({message}); it was left as it is\n  to restore it: move it aside (mv {} {}.damaged), then `roundup import FILE` from the copy your site publishes (roundup/archive.jsonl.gz under its address, or in the last build's output folder) or from an export of your own", .path.display(), .path.display(), .path.display())]
+    Damaged {
+        /// The archive file.
+        path: PathBuf,
+        /// What SQLite found.
+        message: String,
+    },
+    /// An import into an archive that already holds something, without `--merge`.
+    #[error("archive {} already holds {entries} entries of {feeds} feeds; `roundup import --merge FILE` adds what it lacks and keeps what it has, or move it aside to restore into an empty one", .path.display())]
+    NotEmpty {
+        /// The archive file.
+        path: PathBuf,
+        /// Feeds it holds.
+        feeds: usize,
+        /// Entries it holds.
+        entries: usize,
+    },
+    /// The lock file beside the archive cannot be made or locked.
+    #[error("cannot lock {}: {source}", .path.display())]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Another build of the site held the lock for longer than this one would wait.
+    #[error("another build of this site{} still holds {} after {}s of waiting; try again when it has finished (the lock of a build that was killed goes with it: nothing needs removing by hand)", .pid.map(|p| format!(" (pid {p})")).unwrap_or_default(), .path.display(), .waited.as_secs())]
+    Busy {
+        /// The lock file.
+        path: PathBuf,
+        /// The process holding it, if known.
+        pid: Option<u32>,
+        /// How long this build waited.
+        waited: std::time::Duration,
+    },
     /// The archive's tables are newer than this roundup knows.
     #[error("archive {}: written by a newer roundup (tables version {found}, this roundup knows {})", .path.display(), schema::VERSION)]
     Newer {
@@ -127,11 +168,20 @@ impl Archive {
             source,
         })?;
         let path = dir.join(FILE_NAME);
+        // SQLite takes an empty file for a new database; but it writes its header as it
+        // creates one, so an empty archive that exists has lost what it held.
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
+            return Err(ArchiveError::Damaged {
+                path,
+                message: "the file is empty; if this site has never been built, delete it".into(),
+            });
+        }
         let conn = Connection::open(&path).map_err(|source| ArchiveError::Database {
             path: path.clone(),
             source,
         })?;
         let mut archive = Archive { conn, path };
+        archive.verify()?;
         let version = archive.prepare().map_err(|e| archive.error(e))?;
         if version > schema::VERSION {
             return Err(ArchiveError::Newer {
@@ -160,9 +210,42 @@ impl Archive {
         Ok(version)
     }
 
-    fn error(&self, source: rusqlite::Error) -> ArchiveError {
-        ArchiveError::Database {
+    /// Reads the whole file's structure (SQLite's `quick_check`), so that a truncated or
+    /// overwritten archive is reported before anything is built on it, never taken for an
+    /// empty one.
+    fn verify(&self) -> Result<(), ArchiveError> {
+        let problems = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA quick_check(5)")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        })()
+        .map_err(|e| self.error(e))?;
+        if problems.iter().all(|p| p == "ok") {
+            return Ok(());
+        }
+        Err(ArchiveError::Damaged {
             path: self.path.clone(),
+            message: problems.join("; "),
+        })
+    }
+
+    fn error(&self, source: rusqlite::Error) -> ArchiveError {
+        Archive::error_at(&self.path, source)
+    }
+
+    /// A database error on the archive at `path`; one that means the file is damaged says so.
+    fn error_at(path: &Path, source: rusqlite::Error) -> ArchiveError {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        if let rusqlite::Error::SqliteFailure(e, message) = &source
+            && matches!(e.code, DatabaseCorrupt | NotADatabase)
+        {
+            return ArchiveError::Damaged {
+                path: path.to_path_buf(),
+                message: message.clone().unwrap_or_else(|| e.to_string()),
+            };
+        }
+        ArchiveError::Database {
+            path: path.to_path_buf(),
             source,
         }
     }

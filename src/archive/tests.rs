@@ -1,4 +1,4 @@
-//! Tests of the archive.
+//! The archive's own tests: what it keeps, how it migrates, how it knows a feed.
 
 use super::*;
 use crate::config::Config;
@@ -325,6 +325,36 @@ fn build_health(at: &str, ok: usize) -> crate::health::BuildHealth {
 }
 
 #[test]
+fn a_damaged_archive_is_reported_and_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open(dir.path()).unwrap();
+    let many: Vec<Incoming> = (0..300)
+        .map(|i| {
+            let mut entry = incoming(&format!("entry-{i}"), None);
+            entry.post.content = "words ".repeat(200);
+            entry
+        })
+        .collect();
+    archive
+        .record(time("2026-01-01T00:00:00Z"), vec![(key(), fetched(many))])
+        .unwrap();
+    drop(archive);
+    let path = dir.path().join(FILE_NAME);
+    let whole = std::fs::read(&path).unwrap();
+    for (how, bytes) in [
+        ("truncated", whole[..whole.len() / 2].to_vec()),
+        ("emptied", Vec::new()),
+        ("overwritten", vec![b'x'; 8192]),
+    ] {
+        std::fs::write(&path, &bytes).unwrap();
+        let err = Archive::open(dir.path()).unwrap_err();
+        assert!(matches!(err, ArchiveError::Damaged { .. }), "{how}: {err}");
+        assert!(err.to_string().contains("roundup import"), "{how}: {err}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{how}: left as it is");
+    }
+}
+
+#[test]
 fn the_health_of_builds_is_kept_oldest_first_and_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let mut archive = Archive::open(dir.path()).unwrap();
@@ -376,4 +406,77 @@ fn an_archive_of_version_2_gains_the_build_history_and_keeps_its_entries() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, schema::VERSION);
+}
+
+#[test]
+fn rows_restore_into_an_empty_archive_exactly_and_merge_by_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open(dir.path()).unwrap();
+    archive
+        .record(
+            time("2026-01-01T00:00:00Z"),
+            vec![(
+                key(),
+                fetched(vec![incoming("a", None), incoming("b", None)]),
+            )],
+        )
+        .unwrap();
+    let feeds = archive.feed_rows().unwrap();
+    let mut entries = Vec::new();
+    archive
+        .each_entry(|row| -> Result<(), ArchiveError> {
+            entries.push(row);
+            Ok(())
+        })
+        .unwrap();
+
+    let other = tempfile::tempdir().unwrap();
+    let mut restored = Archive::open(other.path()).unwrap();
+    let into = |archive: &mut Archive, mode| {
+        archive.restore(
+            mode,
+            &feeds,
+            entries.iter().cloned().map(Ok::<_, ArchiveError>),
+        )
+    };
+    let done = into(&mut restored, Restore::IntoEmpty).unwrap();
+    assert_eq!((done.feeds_added, done.entries_added), (1, 2));
+    assert_eq!(restored.feed_rows().unwrap(), feeds);
+    assert_eq!(restored.entries().unwrap(), archive.entries().unwrap());
+    assert!(matches!(
+        into(&mut restored, Restore::IntoEmpty),
+        Err(ArchiveError::NotEmpty { entries: 2, .. })
+    ));
+
+    // Another archive knows the feed under another key, by one of its addresses.
+    let third = tempfile::tempdir().unwrap();
+    let mut known = Archive::open(third.path()).unwrap();
+    let mut moved = feeds.clone();
+    moved[0].key = "https://old.example/feed".into();
+    moved[0].addresses = vec![
+        "https://old.example/feed".into(),
+        "https://blog.example/feed".into(),
+    ];
+    known
+        .restore(
+            Restore::IntoEmpty,
+            &moved,
+            std::iter::empty::<Result<EntryRow, ArchiveError>>(),
+        )
+        .unwrap();
+    let merged = known
+        .restore(
+            Restore::Merge,
+            &feeds,
+            entries.iter().cloned().map(Ok::<_, ArchiveError>),
+        )
+        .unwrap();
+    assert_eq!((merged.feeds_known, merged.entries_added), (1, 2));
+    assert!(
+        known
+            .entries()
+            .unwrap()
+            .iter()
+            .all(|s| s.post.source == Source::Feed(FeedKey("https://old.example/feed".into())))
+    );
 }

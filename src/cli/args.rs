@@ -3,14 +3,18 @@
 //! parsed, defaults applied).
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 
-use roundup::cmd::build::BuildSettings;
+use roundup::cmd::build::{BuildSettings, LOCK_TIMEOUT, MAX_LOST_POSTS};
 use roundup::cmd::check::CheckSettings;
+use roundup::cmd::export::ExportSettings;
+use roundup::cmd::import::ImportSettings;
 use roundup::cmd::serve::ServeSettings;
+use roundup::export::Scope;
 
 /// roundup rounds up weeknotes and blog posts into one static site with one combined feed.
 ///
@@ -46,27 +50,111 @@ pub(crate) enum Command {
     New(NewArgs),
     /// Start a new site in DIR: a commented feeds.toml and a first post.
     Init(InitArgs),
-    /// Print every post, local and archived, as JSON Lines: all your data, to take elsewhere.
-    Export(RootOnly),
+    /// Write the archive (every post whole, with each feed's state) and the local posts as JSON
+    /// Lines: a backup that `roundup import` restores, and all your data, to take elsewhere.
+    ///
+    /// The format is versioned and described in the README ("Export and restore"). Posts are
+    /// written by feed then id; the same archive always exports to the same bytes.
+    Export(ExportArgs),
+    /// Restore the archive from an export, or from the copy a built site publishes at
+    /// roundup/archive.jsonl.gz.
+    ///
+    /// Everything is imported in one transaction, or nothing: an export cut short is refused.
+    /// Into an empty archive only, unless --merge. Local posts in the file are left out: they
+    /// live in content/.
+    Import(ImportArgs),
     /// Add the feeds of an OPML blog roll to feeds.toml, skipping those already there.
     ///
     /// The file's comments and layout are kept. Outlines that hold feeds name their organisation.
-    ImportOpml(ImportArgs),
+    ImportOpml(OpmlArgs),
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct RootOnly {
-    #[command(flatten)]
-    pub(crate) root: RootArg,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct ImportArgs {
+pub(crate) struct OpmlArgs {
     /// The OPML file to read.
     #[arg(value_name = "FILE")]
     pub(crate) file: PathBuf,
     #[command(flatten)]
     pub(crate) root: RootArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    /// Write to FILE instead of standard output; a name ending in .gz is compressed.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Leave out what the site does not publish in full, as the copy a build publishes does:
+    /// the content and text of feeds set excerpt_only and of feeds no longer in feeds.toml,
+    /// and the local posts (drafts included), which live in content/.
+    #[arg(long)]
+    pub(crate) public: bool,
+    #[command(flatten)]
+    pub(crate) lock: LockArg,
+}
+
+impl ExportArgs {
+    /// The settings the export runs with.
+    pub(crate) fn resolve(&self) -> anyhow::Result<ExportSettings> {
+        Ok(ExportSettings {
+            root: self.root.resolve()?,
+            scope: if self.public {
+                Scope::Public
+            } else {
+                Scope::Full
+            },
+            now: Utc::now(),
+            lock_timeout: self.lock.timeout(),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The export to read (plain or gzip); - reads standard input.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// Import into an archive that already holds entries: add the feeds and entries it lacks,
+    /// keeping those it has as they are. Without it, only an empty archive is restored.
+    #[arg(long)]
+    pub(crate) merge: bool,
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    #[command(flatten)]
+    pub(crate) lock: LockArg,
+}
+
+impl ImportArgs {
+    /// The settings the import runs with.
+    pub(crate) fn resolve(&self) -> anyhow::Result<ImportSettings> {
+        Ok(ImportSettings {
+            root: self.root.resolve()?,
+            file: if self.file.as_os_str() == "-" {
+                self.file.clone()
+            } else {
+                absolute(&self.file)?
+            },
+            merge: self.merge,
+            lock_timeout: self.lock.timeout(),
+        })
+    }
+}
+
+/// How long a command waits for another build of the site: shared by every command that
+/// writes the archive.
+#[derive(Debug, Args)]
+pub(crate) struct LockArg {
+    /// Wait up to SECONDS for another build of this site to finish (only one at a time uses
+    /// the archive and writes the site), then fail.
+    #[arg(long, value_name = "SECONDS", default_value_t = LOCK_TIMEOUT)]
+    pub(crate) lock_timeout: u64,
+}
+
+impl LockArg {
+    pub(crate) fn timeout(&self) -> Duration {
+        Duration::from_secs(self.lock_timeout)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +207,19 @@ pub(crate) struct BuildArgs {
     /// Print the build report as JSON on standard output instead of the summary.
     #[arg(long)]
     pub(crate) json: bool,
+    /// The record of the site as published (its roundup/archive.json, which the Publish
+    /// workflow fetches): stop, publishing nothing, if the archive holds far fewer entries
+    /// than it lists. A FILE that does not exist means the site is not published yet. The
+    /// record of the last site built into the output folder is always checked.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) published_record: Option<PathBuf>,
+    /// Refuse to publish when more than PERCENT of the entries the last site recorded are
+    /// missing from the archive (entries never leave it, so a loss means it was lost or
+    /// replaced: restore it with `roundup import`); 100 publishes whatever the archive holds.
+    #[arg(long, value_name = "PERCENT", default_value_t = MAX_LOST_POSTS)]
+    pub(crate) max_lost_posts: f64,
+    #[command(flatten)]
+    pub(crate) lock: LockArg,
 }
 
 impl BuildArgs {
@@ -137,6 +238,15 @@ impl BuildArgs {
         settings.drafts = self.selection.drafts;
         settings.future = self.selection.future;
         settings.offline = self.offline;
+        settings.published_record = self.published_record.as_deref().map(absolute).transpose()?;
+        if !(0.0..=100.0).contains(&self.max_lost_posts) {
+            anyhow::bail!(
+                "--max-lost-posts {}: give a percentage from 0 to 100",
+                self.max_lost_posts
+            );
+        }
+        settings.max_lost_posts = self.max_lost_posts;
+        settings.lock_timeout = self.lock.timeout();
         Ok(settings)
     }
 }

@@ -65,4 +65,16 @@ impl Progress for FetchProgress {
             bar.finish_and_clear();
         }
     }
+
+    fn waiting(&self, pid: Option<u32>) {
+        if !self.quiet {
+            waiting(pid);
+        }
+    }
+}
+
+/// Says that another build of the site holds its lock, so a pause is not taken for a hang.
+pub(crate) fn waiting(pid: Option<u32>) {
+    let who = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+    eprintln!("waiting for another build of this site{who} to finish…");
 }

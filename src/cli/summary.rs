@@ -1,9 +1,12 @@
 //! What a build, a check or a preview server prints when it is done. The rules of what needs
 //! attention live in the library (`roundup::health`); this only words them.
 
+use std::path::Path;
+
 use roundup::cmd::build::BuildReport;
 use roundup::cmd::check::CheckReport;
 use roundup::cmd::serve::ServeEvent;
+use roundup::export::{Counts, Imported};
 use roundup::health::{self, Attention, FeedHealth};
 
 /// "1 post", "2 posts".
@@ -44,6 +47,7 @@ pub(crate) fn build(report: &BuildReport, offline: bool) {
         report.output.unchanged,
         report.output.bytes as f64 / 1e6
     );
+    archive(report);
     let search = &report.render.search;
     let how = if search.reused {
         "kept from the last build, as no post changed".to_string()
@@ -56,6 +60,94 @@ pub(crate) fn build(report: &BuildReport, offline: bool) {
         search.bytes as f64 / 1e6,
         search.files
     );
+}
+
+/// What the archive held against the last published site, and the copy published of it: a
+/// lost archive must never go unseen in a log.
+fn archive(report: &BuildReport) {
+    let check = &report.archive;
+    let mut parts = Vec::new();
+    let entries = match check.published {
+        Some(now) if now != check.entries => {
+            parts.push(format!("{} before this build", check.entries));
+            now
+        }
+        _ => check.entries,
+    };
+    for (record, recorded) in &check.compared {
+        parts.push(format!(
+            "the last site recorded {recorded} in {}",
+            record.display()
+        ));
+    }
+    for record in &check.missing {
+        parts.push(format!(
+            "no record at {}: a site not yet published",
+            record.display()
+        ));
+    }
+    if check.compared.is_empty() && check.missing.is_empty() {
+        parts.push("no earlier site to compare with".to_string());
+    }
+    println!("  archive: {entries} entries ({})", parts.join("; "));
+    if let Some(bytes) = check.copy_bytes {
+        println!(
+            "  archive copy: {} ({}{}), for `roundup import` to restore from",
+            roundup::published::COPY,
+            size(bytes),
+            if check.withheld > 0 {
+                format!(
+                    "; full text of {} posts of excerpt-only or removed feeds left out",
+                    check.withheld
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
+fn size(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{:.0} kB", bytes as f64 / 1e3)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    }
+}
+
+pub(crate) fn export(counts: &Counts, file: Option<&Path>) {
+    let to = file.map_or_else(
+        || "standard output".to_string(),
+        |f| f.display().to_string(),
+    );
+    eprintln!(
+        "exported {} feeds, {} archived entries and {} local posts to {to}",
+        counts.feeds, counts.entries, counts.local
+    );
+}
+
+pub(crate) fn import(imported: &Imported, file: &Path) {
+    let restored = &imported.restored;
+    println!(
+        "imported {}: {} entries added ({} already there, kept as they were); {} feeds added, {} known",
+        file.display(),
+        restored.entries_added,
+        restored.entries_kept,
+        restored.feeds_added,
+        restored.feeds_known
+    );
+    if imported.withheld > 0 {
+        println!(
+            "  {} entries came without their full text (a published copy leaves out what the site shows only in summary): they hold their summary",
+            imported.withheld
+        );
+    }
+    if imported.local > 0 {
+        println!(
+            "  {} local posts in the file were left out: they live in content/",
+            imported.local
+        );
+    }
 }
 
 /// The feeds' part of the summary: counts, then only the feeds that need someone's attention.

@@ -8,12 +8,13 @@ use serde::Serialize;
 use tokio::runtime::Handle;
 use url::Url;
 
-use crate::archive::{Archive, ArchiveError};
+use crate::archive::{Archive, ArchiveError, SiteLock};
 use crate::config::{Config, ConfigError};
 use crate::content::{self, ContentError};
 use crate::fetch::{FetchSettings, Fetcher, Progress};
 use crate::health::FeedHealth;
 use crate::output::{OutputError, OutputStats, Staging};
+use crate::published::{self, ArchiveCheck, PublishedError};
 use crate::refresh::refresh;
 use crate::render::{self, RenderError, RenderStats, Theme, ThemeError};
 use crate::site::{self, HeldBack, Selection};
@@ -37,7 +38,26 @@ pub struct BuildSettings {
     pub now: DateTime<Utc>,
     /// Overrides the wait before retrying a transient failure (tests make it short).
     pub backoff: Option<std::time::Duration>,
+    /// The record (`roundup/archive.json`) of the site as published, which CI fetches: the
+    /// build stops if the archive holds far fewer entries. A file that does not exist is a site
+    /// not published yet.
+    pub published_record: Option<PathBuf>,
+    /// How many percent of the entries the last site recorded may be missing from the archive
+    /// before the build refuses to publish; 100 publishes whatever the archive holds.
+    pub max_lost_posts: f64,
+    /// How long to wait for another build of the site to finish.
+    pub lock_timeout: std::time::Duration,
+    /// Publish the copy of the archive and its record with the site (`[archive] publish`
+    /// permitting); the preview server does not.
+    pub archive_copy: bool,
 }
+
+/// The default of `--max-lost-posts`: entries never leave an archive, so any real loss is an
+/// archive lost or replaced; the margin is for feeds joined when an old archive is upgraded.
+pub const MAX_LOST_POSTS: f64 = 5.0;
+
+/// The default of `--lock-timeout`, in seconds.
+pub const LOCK_TIMEOUT: u64 = 600;
 
 impl BuildSettings {
     /// Settings for the site at `root` with every default: output to `<root>/public`.
@@ -52,6 +72,10 @@ impl BuildSettings {
             offline: false,
             now: Utc::now(),
             backoff: None,
+            published_record: None,
+            max_lost_posts: MAX_LOST_POSTS,
+            lock_timeout: std::time::Duration::from_secs(LOCK_TIMEOUT),
+            archive_copy: true,
         }
     }
 }
@@ -73,6 +97,8 @@ pub struct BuildReport {
     pub render: RenderStats,
     /// What writing did.
     pub output: OutputStats,
+    /// The archive against the last published site's record, and its published copy.
+    pub archive: ArchiveCheck,
     /// Where the site is.
     pub output_dir: PathBuf,
     /// Seconds the whole build took.
@@ -100,6 +126,9 @@ pub enum BuildError {
     /// The site cannot be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The archive has lost posts the last site published, or its copy cannot be written.
+    #[error(transparent)]
+    Published(#[from] PublishedError),
 }
 
 /// Loads `feeds.toml`, applying a `--base-url` override.
@@ -120,7 +149,17 @@ pub fn run(
     let started = Instant::now();
     let config = load_config(settings)?;
     let theme = Theme::load(&settings.root, &config.site.theme)?;
-    let mut archive = Archive::open(&settings.root.join(&config.archive.dir))?;
+    let dir = settings.root.join(&config.archive.dir);
+    // Held until the new site is in place: a second build waits, then builds on this one's.
+    let _lock = SiteLock::acquire(&dir, settings.lock_timeout, &|pid| progress.waiting(pid))?;
+    let mut archive = Archive::open(&dir)?;
+    let mut archive_check = published::check(
+        &archive,
+        &config,
+        &settings.output,
+        settings.published_record.as_deref(),
+        settings.max_lost_posts,
+    )?;
     let fetcher = (!settings.offline).then(|| {
         let mut fetch = FetchSettings::new(&config);
         fetch.backoff = settings.backoff.unwrap_or(fetch.backoff);
@@ -151,6 +190,9 @@ pub fn run(
     );
     let staging = Staging::new(&settings.output, &settings.root)?;
     let render = render::render(&site, &config, &theme, &staging, runtime)?;
+    if settings.archive_copy {
+        published::publish(&archive, &site, &config, &staging, &mut archive_check)?;
+    }
     let output_dir = staging.output().to_path_buf();
     let output = staging.commit()?;
     let remote_posts = site.posts.iter().filter(|p| p.post.is_remote()).count();
@@ -162,6 +204,7 @@ pub fn run(
         fetch_seconds,
         render,
         output,
+        archive: archive_check,
         output_dir,
         seconds: started.elapsed().as_secs_f64(),
     })

@@ -1,112 +1,61 @@
-//! `roundup export`: every post, archived and local, as JSON Lines: the user's way out with all
-//! their data.
+//! `roundup export`: the archive, every post of it whole, and the local posts, in the
+//! [`export`](crate::export) format: a backup that `roundup import` restores, and the user's way
+//! out with all their data.
 
-use std::collections::HashSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use super::CommandError;
-use crate::archive::Archive;
+use crate::archive::{Archive, SiteLock};
 use crate::config::Config;
 use crate::content;
-use crate::post::{Post, Source};
+use crate::export::{self, Counts, Scope};
 use crate::refresh::refresh;
 use crate::render::Links;
 use crate::site::{self, Selection};
 
-/// One line of the export.
-#[derive(Debug, Serialize)]
-struct Line<'a> {
-    source: &'a str,
-    feed_url: Option<&'a str>,
-    id: &'a str,
-    title: &'a str,
-    url: Option<&'a str>,
-    permalink: Option<String>,
-    published: String,
-    updated: Option<String>,
-    authors: &'a [String],
-    tags: &'a [String],
-    categories: &'a [String],
-    summary: &'a str,
+/// What `roundup export` runs with.
+#[derive(Debug, Clone)]
+pub struct ExportSettings {
+    /// The site's root.
+    pub root: PathBuf,
+    /// Everything, or only what the site may publish.
+    pub scope: Scope,
+    /// For the permalinks of posts dated in the future.
+    pub now: DateTime<Utc>,
+    /// How long to wait for a build of the site to finish.
+    pub lock_timeout: Duration,
 }
 
-/// Writes every post of the site at `root` to `out`, newest first; returns how many.
+/// Writes the export of the site at `settings.root` to `out`; `waiting` hears when a build of
+/// the site holds its lock.
 ///
-/// Drafts and future posts are included. Archived posts the site does not publish (of feeds no
-/// longer in `feeds.toml`, or copies of a post another feed also carries) come last, with no
-/// permalink.
-pub fn run(root: &Path, out: &mut dyn Write, now: DateTime<Utc>) -> Result<usize, CommandError> {
-    let config = Config::load(root)?;
-    let local = content::load(root, config.site.timezone)?;
-    let mut archive = Archive::open(&root.join(&config.archive.dir))?;
-    let feeds = refresh(&config, &mut archive, None, now)?;
-    let stored = archive.entries()?;
-    let archived: Vec<Post> = stored.iter().map(|s| s.post.clone()).collect();
+/// Drafts and future posts are included; archived posts the site does not publish (of feeds
+/// no longer in `feeds.toml`, or copies of a post another feed also carries) have no permalink.
+pub fn run(
+    settings: &ExportSettings,
+    out: &mut dyn Write,
+    waiting: &dyn Fn(Option<u32>),
+) -> Result<Counts, CommandError> {
+    let config = Config::load(&settings.root)?;
+    let local = content::load(&settings.root, config.site.timezone)?;
+    let dir = settings.root.join(&config.archive.dir);
+    let _lock = SiteLock::acquire(&dir, settings.lock_timeout, waiting)?;
+    let mut archive = Archive::open(&dir)?;
+    let feeds = refresh(&config, &mut archive, None, settings.now)?;
     let everything = Selection {
         drafts: true,
         future: true,
-        now,
+        now: settings.now,
     };
-    let site = site::build(&config, local, stored, &feeds, &[], everything);
-    let links = Links::new(&config);
-    let mut written = 0;
-    let mut exported = HashSet::new();
-    for post in &site.posts {
-        let name = site.source_of(post).map_or("local", |s| s.feed.name());
-        write_line(out, &post.post, name, Some(links.permalink(&post.path)))?;
-        exported.insert((&post.post.source, &post.post.id));
-        written += 1;
-    }
-    for post in &archived {
-        if exported.contains(&(&post.source, &post.id)) {
-            continue;
-        }
-        let Source::Feed(key) = &post.source else {
-            continue;
-        };
-        write_line(out, post, &key.0, None)?;
-        written += 1;
-    }
-    out.flush().map_err(write_error)?;
-    Ok(written)
-}
-
-fn write_error(source: std::io::Error) -> CommandError {
-    CommandError::Io {
-        action: "write",
-        path: "the export".into(),
-        source,
-    }
-}
-
-fn write_line(
-    out: &mut dyn Write,
-    post: &Post,
-    source: &str,
-    permalink: Option<String>,
-) -> Result<(), CommandError> {
-    let line = Line {
-        source,
-        feed_url: match &post.source {
-            Source::Feed(key) => Some(&key.0),
-            Source::Local(_) => None,
-        },
-        id: &post.id,
-        title: &post.title,
-        url: post.original_url.as_deref(),
-        permalink,
-        published: post.published.to_rfc3339(),
-        updated: post.updated.map(|u| u.to_rfc3339()),
-        authors: &post.authors,
-        tags: &post.tags,
-        categories: &post.categories,
-        summary: &post.summary,
-    };
-    serde_json::to_writer(&mut *out, &line).map_err(|e| write_error(e.into()))?;
-    out.write_all(b"\n").map_err(write_error)?;
-    Ok(())
+    let site = site::build(&config, local, archive.entries()?, &feeds, &[], everything);
+    let counts = export::write(out, &archive, &site, &Links::new(&config), settings.scope)
+        .map_err(|e| CommandError::Export {
+            path: "the export".into(),
+            source: e,
+        })?;
+    Ok(counts)
 }

@@ -66,6 +66,15 @@ pub fn run(root: &Path, opml_file: &Path) -> Result<ImportReport, CommandError> 
     if added.is_empty() {
         return Ok(report);
     }
+    // Comments at the end of the file (a new feeds.toml's commented [fetch] options and its
+    // example feed) are the document's trailing text, which toml_edit writes after everything
+    // added: they would end up below the imported feeds, where uncommenting an option puts it
+    // inside a feed's table. They go before the first imported feed, where they were.
+    let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
+    let move_trailing = !trailing.trim().is_empty();
+    if move_trailing {
+        doc.set_trailing("");
+    }
     let tables = doc
         .entry("feeds")
         .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()))
@@ -75,8 +84,17 @@ pub fn run(root: &Path, opml_file: &Path) -> Result<ImportReport, CommandError> 
                 "`feeds` in feeds.toml is not a list of [[feeds]] tables".to_string(),
             )
         })?;
-    for feed in &added {
-        tables.push(table(feed));
+    for (i, feed) in added.iter().enumerate() {
+        let mut table = table(feed);
+        if i == 0 && move_trailing {
+            let gap = if trailing.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
+            table.decor_mut().set_prefix(format!("{trailing}{gap}"));
+        }
+        tables.push(table);
     }
     let updated = doc.to_string();
     // Never write a file that would not load.

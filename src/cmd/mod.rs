@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod export;
+pub mod import;
 pub mod import_opml;
 pub mod init;
 pub mod new;
@@ -33,6 +34,14 @@ pub enum CommandError {
     /// A build the command needed failed.
     #[error(transparent)]
     Build(#[from] BuildError),
+    /// An export cannot be written, or read into the archive.
+    #[error("{}: {source}", .path.display())]
+    Export {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: crate::export::ExportError,
+    },
     /// An OPML file cannot be read.
     #[error("{}: {source}", .path.display())]
     Opml {

@@ -95,6 +95,8 @@ pub fn run(
     build.output = build.root.join(&config.archive.dir).join("serve");
     build.base_url = Some(local.clone());
     build.offline = !settings.fetch;
+    // A preview publishes nothing, so it needs no copy of the archive to restore from.
+    build.archive_copy = false;
 
     let shared = Shared {
         output: build.output.clone(),

@@ -228,7 +228,8 @@ impl FetchError {
     }
 }
 
-/// Told how fetching goes, for a progress bar or log lines.
+/// Told how a build goes, for a progress bar or log lines: the fetching, and a wait for the
+/// lock another build of the site holds.
 pub trait Progress: Sync {
     /// Fetching begins.
     fn start(&self, _total: usize) {}
@@ -236,6 +237,8 @@ pub trait Progress: Sync {
     fn done(&self, _request: &Request, _outcome: &Outcome) {}
     /// All feeds are done.
     fn finish(&self) {}
+    /// Another build of the site holds its lock (process `pid`, if known): this one waits.
+    fn waiting(&self, _pid: Option<u32>) {}
 }
 
 /// Reports nothing.

@@ -1,6 +1,8 @@
 //! A fixture site in a temporary folder, built with the same code as `roundup build`.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod dangers;
+pub mod mutate;
 pub mod people;
 pub mod server;
 
