@@ -9,6 +9,7 @@ pub mod archive;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod digest;
 pub mod feed;
 pub mod fetch;
 pub mod guard;

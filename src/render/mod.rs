@@ -18,6 +18,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::digest::Digest;
 use crate::site::Site;
 pub use search::SearchStats;
 pub use theme::{Theme, ThemeError};
@@ -28,6 +29,18 @@ pub trait Sink: Sync {
     /// Stores one file.
     fn write(&self, path: &str, contents: &[u8]) -> std::io::Result<()>;
 
+    /// Stores one file made from inputs whose digest is `key`, so that a later build made from
+    /// the same inputs can [`Sink::reuse`] it instead of making it again.
+    fn write_made_from(&self, path: &str, _key: Digest, contents: &[u8]) -> std::io::Result<()> {
+        self.write(path, contents)
+    }
+
+    /// Carries the previous build's file at `path` over if it was made from inputs whose
+    /// digest is `key`: true if it was, false if the file must be made.
+    fn reuse(&self, _path: &str, _key: Digest) -> std::io::Result<bool> {
+        Ok(false)
+    }
+
     /// The previous build's file at `path`, if the sink has one: a costly part of the site
     /// records what it was made from there, to be carried over when that has not changed.
     fn previous(&self, _path: &str) -> Option<Vec<u8>> {
@@ -37,6 +50,12 @@ pub trait Sink: Sync {
     /// Carries the previous build's file at `path` over unchanged: its size, or `None` if
     /// there is no such file.
     fn keep(&self, _path: &str) -> std::io::Result<Option<u64>> {
+        Ok(None)
+    }
+
+    /// Carries every file of the previous build under the folder `dir` (ending in `/`) over
+    /// unchanged: how many files and bytes, or `None` if there is no such folder.
+    fn keep_folder(&self, _dir: &str) -> std::io::Result<Option<(usize, u64)>> {
         Ok(None)
     }
 }
