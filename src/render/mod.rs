@@ -167,12 +167,13 @@ pub fn render(
     };
     let write = |path: &str, bytes: &[u8]| emit(sink, path, bytes);
 
-    let plan = pages::Plan::new(views, config);
-    // The index is built beside the pages rather than after them: Pagefind works mostly on
-    // one thread, and the pages take the others.
+    let index = search::Plan::new(site, &config.site.language, runtime)?;
+    let plan = pages::Plan::new(views, config, &index.shard_dirs());
+    // The index is built beside the pages rather than after them: each shard's Pagefind works
+    // mostly on one thread, and the pages take what is left.
     let (html_pages, search) = rayon::join(
         || plan.render_all(&tera, sink),
-        || search::write(site, &config.site.language, sink, runtime),
+        || search::write(site, index, sink, runtime),
     );
     let (html_pages, search) = (html_pages?, search?);
 

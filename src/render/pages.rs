@@ -120,7 +120,7 @@ pub(super) struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub(super) fn new(views: Views<'a>, config: &'a Config) -> Self {
+    pub(super) fn new(views: Views<'a>, config: &'a Config, shards: &[String]) -> Self {
         let cards = views
             .site
             .posts
@@ -150,6 +150,8 @@ impl<'a> Plan<'a> {
         plan.weeks();
         let mut search = Context::new();
         search.insert("filters", &super::search::filter_menus(site));
+        // The search page merges every shard of the index, newest first.
+        search.insert("shards", shards);
         plan.single(
             paths::SEARCH,
             PageKind::Search,
