@@ -11,6 +11,7 @@ pub mod archive;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod digest;
 pub mod export;
 pub mod feed;
 pub mod fetch;

@@ -593,3 +593,62 @@ fn with_images_off_every_page_still_reads_and_passes_axe() {
         "the check saw images and turned them off: {report}"
     );
 }
+
+/// A site of `n` local posts an hour apart, every one with the word "zebrafish" and the oldest
+/// first: post-0000 is the oldest.
+fn many_posts(n: usize) -> (TestSite, Server) {
+    let site = TestSite::new("");
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    for i in 0..n {
+        let date = start + chrono::Duration::hours(i as i64);
+        site.post(
+            &format!("post-{i:04}"),
+            &date.to_rfc3339(),
+            "",
+            &format!("Notes on zebrafish, number {i}."),
+        );
+    }
+    common::run_build(&site.settings()).unwrap();
+    let server = serve_dir(&site.public(), "/");
+    (site, server)
+}
+
+#[test]
+#[ignore = "needs Chromium and playwright-core: cargo test -- --ignored"]
+fn every_shard_is_searched_as_one_and_sorted_by_date_across_them() {
+    browser_ready();
+    let n = 700;
+    let (site, server) = many_posts(n);
+    let shards = std::fs::read_dir(site.public().join("pagefind"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("shard-")
+        })
+        .count();
+    assert!(shards >= 2, "the site needs several shards, not {shards}");
+    let search = |sort: &str| {
+        browser(
+            "search",
+            serde_json::json!({ "url": server.url(&format!("/search/?q=zebrafish&sort={sort}")) }),
+        )
+    };
+    let titles = |result: &Value| -> Vec<String> {
+        serde_json::from_value(result["first"]["titles"].clone()).unwrap()
+    };
+    let best = search("");
+    assert_eq!(
+        best["first"]["status"],
+        format!("{n} posts found for “zebrafish”"),
+        "{best}"
+    );
+    assert_eq!(titles(&best).len(), 10, "ten at a time");
+    let newest: Vec<String> = (n - 10..n).rev().map(|i| format!("post-{i:04}")).collect();
+    assert_eq!(titles(&search("newest")), newest);
+    let oldest: Vec<String> = (0..10).map(|i| format!("post-{i:04}")).collect();
+    assert_eq!(titles(&search("oldest")), oldest);
+    assert_eq!(best["errors"], serde_json::json!([]));
+}

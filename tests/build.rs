@@ -300,13 +300,15 @@ fn the_search_index_is_carried_over_only_while_no_post_changes() {
     let rebuilt = index(&site);
     assert!(rebuilt != built);
 
-    // A missing file of the index is not papered over: the index is built again.
-    let fragment = std::fs::read_dir(site.public().join("pagefind/fragment"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    // A missing file of the index is not papered over: its shard is built again.
+    let fragment = walkdir::WalkDir::new(site.public().join("pagefind"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "pf_fragment")
+                && p.to_string_lossy().contains("/shard-")
+        })
+        .expect("a shard's fragment");
     std::fs::remove_file(&fragment).unwrap();
     assert!(!site.build().unwrap().render.search.reused);
     assert!(fragment.exists());
@@ -326,8 +328,11 @@ fn the_summary_reports_the_search_index() {
         String::from_utf8(out.stdout).unwrap()
     };
     let first = build();
-    assert!(first.contains("search index: 3 posts"), "{first}");
-    assert!(first.contains("built in"), "{first}");
+    assert!(
+        first.contains("search index: 3 posts in 1 shard,"),
+        "{first}"
+    );
+    assert!(first.contains("1 of them rebuilt (3 posts)"), "{first}");
     let second = build();
     assert!(
         second.contains("kept from the last build, as no post changed"),

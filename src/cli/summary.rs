@@ -52,11 +52,18 @@ pub(crate) fn build(report: &BuildReport, offline: bool) {
     let how = if search.reused {
         "kept from the last build, as no post changed".to_string()
     } else {
-        format!("built in {:.2}s", search.seconds)
+        let built: usize = search.built.iter().map(|s| s.posts).sum();
+        format!(
+            "{} of them rebuilt ({built} posts) in {:.2}s, the others kept",
+            search.built.len(),
+            search.seconds
+        )
     };
     println!(
-        "  search index: {} posts, {:.1} MB in {} files, {how}",
+        "  search index: {} posts in {} shard{}, {:.1} MB in {} files; {how}",
         search.records,
+        search.shards,
+        if search.shards == 1 { "" } else { "s" },
         search.bytes as f64 / 1e6,
         search.files
     );

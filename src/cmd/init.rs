@@ -10,7 +10,7 @@ use crate::content;
 
 const FEEDS_TOML: &str = include_str!("skeleton/feeds.toml");
 const WELCOME: &str = include_str!("skeleton/welcome.md");
-const GITIGNORE: &str = "public/\n.roundup/\n";
+const GITIGNORE: &str = "public/\n.public.roundup/\n.roundup/\n";
 
 /// Creates a site in `dir`, which must be empty or absent; returns the files written.
 pub fn run(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, CommandError> {

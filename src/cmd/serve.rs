@@ -41,7 +41,7 @@ pub enum ServeEvent {
     /// The server is up.
     Listening(Url),
     /// A build finished.
-    Built(BuildReport),
+    Built(Box<BuildReport>),
     /// A build failed; the error is also shown on the pages.
     Failed(String),
     /// Files changed; a rebuild starts.
@@ -192,7 +192,7 @@ fn rebuild(
     let error = outcome.as_ref().err().map(ToString::to_string);
     *shared.error.lock().expect("not poisoned") = error.clone();
     match outcome {
-        Ok(built) => report(ServeEvent::Built(built)),
+        Ok(built) => report(ServeEvent::Built(Box::new(built))),
         Err(_) => report(ServeEvent::Failed(error.unwrap_or_default())),
     }
     let _ = shared.reload.send(());

@@ -23,6 +23,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::digest::Digest;
 use crate::site::Site;
 use i18n::Language;
 pub use search::SearchStats;
@@ -34,6 +35,18 @@ pub trait Sink: Sync {
     /// Stores one file.
     fn write(&self, path: &str, contents: &[u8]) -> std::io::Result<()>;
 
+    /// Stores one file made from inputs whose digest is `key`, so that a later build made from
+    /// the same inputs can [`Sink::reuse`] it instead of making it again.
+    fn write_made_from(&self, path: &str, _key: Digest, contents: &[u8]) -> std::io::Result<()> {
+        self.write(path, contents)
+    }
+
+    /// Carries the previous build's file at `path` over if it was made from inputs whose
+    /// digest is `key`: true if it was, false if the file must be made.
+    fn reuse(&self, _path: &str, _key: Digest) -> std::io::Result<bool> {
+        Ok(false)
+    }
+
     /// The previous build's file at `path`, if the sink has one: a costly part of the site
     /// records what it was made from there, to be carried over when that has not changed.
     fn previous(&self, _path: &str) -> Option<Vec<u8>> {
@@ -43,6 +56,12 @@ pub trait Sink: Sync {
     /// Carries the previous build's file at `path` over unchanged: its size, or `None` if
     /// there is no such file.
     fn keep(&self, _path: &str) -> std::io::Result<Option<u64>> {
+        Ok(None)
+    }
+
+    /// Carries every file of the previous build under the folder `dir` (ending in `/`) over
+    /// unchanged: how many files and bytes, or `None` if there is no such folder.
+    fn keep_folder(&self, _dir: &str) -> std::io::Result<Option<(usize, u64)>> {
         Ok(None)
     }
 }
@@ -166,11 +185,16 @@ pub fn render(
     let languages = Language::all(config, theme)?;
     let write = |path: &str, bytes: &[u8]| emit(sink, path, bytes);
 
-    // The index is built beside the pages rather than after them: Pagefind works mostly on
-    // one thread, and the pages take the others. It is one index for every language: the
-    // posts are the same.
-    let (rendered, search) = rayon::join(
-        || -> Result<(usize, Vec<sitemap::Address>), RenderError> {
+    let index = search::Plan::new(site, languages[0].tag(), runtime)?;
+    let shards = index.shard_dirs();
+    // The index is built beside the pages rather than after them: each shard's Pagefind works
+    // mostly on one thread, and the pages take what is left. It is one index for every
+    // language: the posts are the same. It is built on a thread of its own, not in rayon's
+    // pool: Pagefind uses that pool inside, so a pool thread waiting on the index could leave
+    // the index no thread to run on.
+    let (rendered, search) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| search::write(site, index, sink, runtime));
+        let rendered = (|| -> Result<(usize, Vec<sitemap::Address>), RenderError> {
             let mut pages = 0;
             let mut addresses = Vec::new();
             for language in &languages {
@@ -180,14 +204,17 @@ pub fn render(
                     language,
                     root: &root,
                 };
-                let plan = pages::Plan::new(views, config, &languages);
+                let plan = pages::Plan::new(views, config, &languages, &shards);
                 pages += plan.render_all(&tera, sink)?;
                 addresses.extend(sitemap::addresses(site, &language.links, plan.pages()));
             }
             Ok((pages, addresses))
-        },
-        || search::write(site, languages[0].tag(), sink, runtime),
-    );
+        })();
+        let search = search
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (rendered, search)
+    });
     let ((html_pages, addresses), search) = (rendered?, search?);
     let sitemaps = sitemap::sitemaps(&addresses, &root);
     for (path, bytes) in &sitemaps {

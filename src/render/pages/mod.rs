@@ -124,7 +124,12 @@ pub(super) struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub(super) fn new(views: Views<'a>, config: &'a Config, languages: &'a [Language]) -> Self {
+    pub(super) fn new(
+        views: Views<'a>,
+        config: &'a Config,
+        languages: &'a [Language],
+        shards: &[String],
+    ) -> Self {
         let cards = views
             .site
             .posts
@@ -158,6 +163,8 @@ impl<'a> Plan<'a> {
         let mut search = Context::new();
         let strings = plan.strings();
         search.insert("filters", &super::search::filter_menus(site, strings));
+        // The search page merges every shard of the index, newest first.
+        search.insert("shards", shards);
         let title = strings.text("titles.search");
         plan.single(
             paths::SEARCH,

@@ -2,10 +2,19 @@
 // JavaScript. It runs on Pagefind's chunked index, so a query fetches a few small files rather
 // than one big index. State lives in the address (search/?q=word&tag=...&sort=newest), so a
 // plain link or a form with no script reaches a search.
+//
+// The index is in shards by publication time, each a Pagefind index of its own, named newest
+// first in the form's data-shards. They are merged (Pagefind's mergeIndex) and searched as one.
+// Pagefind orders merged results by score; sorted by date, a result's score is its place in its
+// own shard's order. So a search sorted by date runs on a second merge in which each shard
+// weighs 2^13 times the one before it (indexWeight; a shard has fewer than 8,191 posts): every
+// place in a newer shard then outscores every place in an older one, and the merged order is the
+// date order across all shards, either way round.
 
 const FILTERS = ["type", "source", "organisation", "tag", "category"];
 // Ten at a time: each result is a fragment to download.
 const PAGE_SIZE = 10;
+const OPTIONS = { excerptLength: 30 };
 
 const form = document.querySelector("form.search-form");
 const results = document.getElementById("search");
@@ -42,7 +51,14 @@ function day(iso) {
 
 async function start() {
   const pagefind = await import(new URL("pagefind/pagefind.js", import.meta.url).href);
-  await pagefind.options({ excerptLength: 30 });
+  await pagefind.options(OPTIONS);
+  const shards = (form.dataset.shards || "").split(/\s+/).filter(Boolean);
+  // Each merge is made the first time a search needs it: most readers never sort by date.
+  const merges = {};
+  const merged = (kind) => {
+    merges[kind] ||= merge(pagefind, shards, kind);
+    return merges[kind];
+  };
   // The menus are in the page already, with every value and count: asking Pagefind for them
   // would download every filter list.
   const params = new URLSearchParams(location.search);
@@ -58,7 +74,7 @@ async function start() {
     if (push) {
       history.replaceState(null, "", "?" + state.params.toString());
     }
-    await show(pagefind, state);
+    await show(merged, state);
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -68,6 +84,19 @@ async function start() {
     if (event.target.tagName === "SELECT") run(true);
   });
   await run(false);
+}
+
+// Merges every shard into one search: "best" into the page's own Pagefind, as each shard scores
+// itself; "dated" into an instance of its own, weighed for sorting by date.
+async function merge(pagefind, shards, kind) {
+  if (kind === "best") {
+    await Promise.all(shards.map((shard) => pagefind.mergeIndex(shard, OPTIONS)));
+    return pagefind;
+  }
+  const instance = pagefind.createInstance(OPTIONS);
+  const weight = (newest) => 2 ** (13 * (shards.length - 1 - newest));
+  await Promise.all(shards.map((shard, i) => instance.mergeIndex(shard, { ...OPTIONS, indexWeight: weight(i) })));
+  return instance;
 }
 
 function readForm() {
@@ -82,16 +111,17 @@ function readForm() {
   const query = (data.get("q") || "").trim();
   const order = data.get("sort");
   const sort = order === "newest" ? { date: "desc" } : order === "oldest" ? { date: "asc" } : undefined;
-  return { query, filters, sort, params };
+  return { query, filters, sort, kind: sort ? "dated" : "best", params };
 }
 
-async function show(pagefind, { query, filters, sort }) {
+async function show(merged, { query, filters, sort, kind }) {
   const filtered = Object.keys(filters).length > 0;
   if (!query && !filtered) {
     results.replaceChildren();
     announce(say.prompt);
     return;
   }
+  const pagefind = await merged(kind);
   const search = await pagefind.search(query || null, { filters, sort });
   const count = search.results.length;
   const posts = fill(count === 1 ? say.postOne : say.postOther, { n: count });
