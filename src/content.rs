@@ -2,7 +2,7 @@
 //!
 //! Every file is read and checked before anything fails, so one build lists every bad file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,7 @@ use serde::Deserialize;
 use walkdir::WalkDir;
 
 use crate::guard::guarded;
+use crate::links::{self, PostLink};
 use crate::markdown;
 use crate::post::{Image, Post, Source};
 use crate::sanitize::first_image;
@@ -169,7 +170,7 @@ pub fn load(root: &Path, tz: Tz) -> Result<Vec<Post>, ContentError> {
             }),
         }
     }
-    let results: Vec<Result<Post, PostError>> = files
+    let results: Vec<Result<(Post, Vec<PostLink>), PostError>> = files
         .par_iter()
         .map(|file| {
             let relative = file.strip_prefix(root).unwrap_or(file).to_path_buf();
@@ -179,7 +180,7 @@ pub fn load(root: &Path, tz: Tz) -> Result<Vec<Post>, ContentError> {
                 message: format!("cannot read: {e}"),
             })?;
             // A bug of ours that one post trips costs that post, named, not the build.
-            guarded(|| parse(&text, relative.clone(), tz)).unwrap_or_else(|panicked| {
+            guarded(|| read(&text, relative.clone(), tz)).unwrap_or_else(|panicked| {
                 Err(PostError {
                     path: relative,
                     line: 1,
@@ -189,13 +190,28 @@ pub fn load(root: &Path, tz: Tz) -> Result<Vec<Post>, ContentError> {
         })
         .collect();
     let mut posts = Vec::with_capacity(results.len());
+    let mut post_links = Vec::new();
     for result in results {
         match result {
-            Ok(post) => posts.push(post),
+            Ok((post, links)) => {
+                post_links.push(links);
+                posts.push(post);
+            }
             Err(e) => errors.push(e),
         }
     }
     errors.extend(duplicate_slugs(&posts));
+    // A link to a post that cannot be read is not reported twice: the post itself is.
+    let known: HashSet<PathBuf> = files
+        .iter()
+        .map(|f| f.strip_prefix(root).unwrap_or(f).to_path_buf())
+        .collect();
+    errors.extend(
+        posts
+            .iter()
+            .zip(&post_links)
+            .flat_map(|(post, links)| unknown_posts(post, links, &known)),
+    );
     if errors.is_empty() {
         Ok(posts)
     } else {
@@ -233,6 +249,52 @@ fn duplicate_slugs(posts: &[Post]) -> Vec<PostError> {
         }
     }
     errors
+}
+
+/// Parses one post, with its `@/` links, their lines counted from the file's first.
+fn read(text: &str, path: PathBuf, tz: Tz) -> Result<(Post, Vec<PostLink>), PostError> {
+    let post = parse(text, path, tz)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut links = Vec::new();
+    if let Some((_, body)) = split_front_matter(text) {
+        let before = text[..text.len() - body.len()].matches('\n').count();
+        links = links::post_links(body);
+        for link in &mut links {
+            link.line += before;
+        }
+    }
+    Ok((post, links))
+}
+
+/// The `@/` links of a post that name no post under `content/`.
+fn unknown_posts(post: &Post, links: &[PostLink], known: &HashSet<PathBuf>) -> Vec<PostError> {
+    let Source::Local(path) = &post.source else {
+        return Vec::new();
+    };
+    links
+        .iter()
+        .filter_map(|link| {
+            let message = match links::post_file(&link.written) {
+                Some(file) if known.contains(&file) => return None,
+                Some(file) => format!(
+                    "the link {:?} names no post: there is no {}; an `@/` link names a post's \
+                     file under {DIR}/, like @/notes/other-post.md",
+                    link.written,
+                    file.display()
+                ),
+                None => format!(
+                    "the link {:?} names no file under {DIR}/: an `@/` link names a post's \
+                     file there, like @/notes/other-post.md",
+                    link.written
+                ),
+            };
+            Some(PostError {
+                path: path.clone(),
+                line: link.line,
+                message,
+            })
+        })
+        .collect()
 }
 
 /// Parses one post; `path` is relative to the site's root and names the post in errors.
@@ -455,6 +517,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(post.slug, "my-bundle");
+    }
+
+    #[test]
+    fn a_link_to_a_post_that_is_not_there_names_its_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(DIR).join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "a.md",
+            "---\ntitle: A\ndate: 2026-01-01\n---\n\nSee [b](@/notes/b.md).\n\n\
+             And [gone](@/missing.md), <a href=\"@/../feeds.toml\">x</a>.\n",
+        );
+        write("notes/b.md", "---\ntitle: B\ndate: 2026-01-01\n---\nB.\n");
+        let err = load(dir.path(), chrono_tz::UTC).unwrap_err();
+        let errors: Vec<String> = err.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("content/a.md:8: ") && errors[0].contains("content/missing.md"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("content/a.md:8: ") && errors[1].contains("@/../feeds.toml"),
+            "{errors:?}"
+        );
     }
 
     #[test]

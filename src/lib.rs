@@ -19,6 +19,7 @@ pub mod guard;
 pub mod health;
 pub mod ingest;
 pub mod linkcheck;
+pub mod links;
 pub mod markdown;
 pub mod opml;
 pub mod output;

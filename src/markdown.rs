@@ -20,7 +20,9 @@ pub struct Rendered {
     pub text: String,
 }
 
-fn options() -> Options {
+/// The Markdown extensions local posts are written with; [`crate::links`] reads a post's links
+/// with the same ones, so that it finds what the rendering links.
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

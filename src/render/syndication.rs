@@ -3,11 +3,13 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
+use url::Url;
 
 use super::feeds::{ATOM, FeedDoc, FeedItem, JSON, RSS};
 use super::i18n::{Catalogue, Language};
 use super::view::Links;
 use crate::config::{Config, FeedContent};
+use crate::links;
 use crate::site::{PostIx, Site, SitePost, Week, paths};
 
 /// A link to one of the site's feeds, for `<link rel="alternate">` and "Subscribe" lines.
@@ -141,7 +143,7 @@ fn post_item(
             .original_url
             .clone()
             .unwrap_or_else(|| permalink.clone()),
-        page_url: permalink,
+        page_url: permalink.clone(),
         external_url: post.post.original_url.clone(),
         published: post.post.published,
         updated: post.post.updated,
@@ -152,8 +154,8 @@ fn post_item(
             .map(|&a| site.author(a).name.clone())
             .collect(),
         categories,
-        summary: post.post.summary.clone(),
-        content: whole.then(|| post.post.content.clone()),
+        summary: off_site(post, &post.post.summary, &permalink),
+        content: whole.then(|| off_site(post, &post.post.content, &permalink)),
         language: post.post.language.clone(),
         source: source.map(|s| {
             (
@@ -167,6 +169,17 @@ fn post_item(
             .image
             .as_ref()
             .map(|i| super::media::absolute(root, &i.src)),
+    }
+}
+
+/// A post's HTML as a feed carries it. A feed is read off the site, so a local post's addresses,
+/// which lead from the site's root (see [`crate::links`]), are made absolute against the page
+/// the feed links it to, `permalink`; a remote post's are absolute already, made so as it was
+/// sanitised.
+fn off_site(post: &SitePost, html: &str, permalink: &str) -> String {
+    match Url::parse(permalink) {
+        Ok(page) if !post.post.is_remote() => links::absolutise(html, &page),
+        _ => html.to_string(),
     }
 }
 
@@ -198,7 +211,7 @@ fn week_item(site: &Site, week: &Week, language: &Language) -> FeedItem {
             "<li><a href=\"{}\">{}</a>{from}\n{}</li>\n",
             escape(&href),
             escape(&post.post.title),
-            post.post.summary
+            off_site(post, &post.post.summary, &links.permalink(&post.path))
         ));
     }
     html.push_str("</ul>\n");

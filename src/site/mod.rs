@@ -10,6 +10,7 @@ pub mod pulse;
 mod terms;
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, IsoWeek, Utc};
 use chrono_tz::Tz;
@@ -17,6 +18,7 @@ use chrono_tz::Tz;
 use crate::archive::Stored;
 use crate::config::{Config, FeedConfig};
 use crate::health::{BuildHealth, FeedHealth, FeedKey};
+use crate::links;
 use crate::plain_text::plain_text;
 use crate::post::{Post, Source};
 use crate::slug::{Slugs, slugify};
@@ -312,6 +314,7 @@ pub fn build(
         })
         .collect();
 
+    let local_pages = local_pages(&local);
     let mut posts: Vec<(Post, Option<SourceIx>)> = local
         .into_iter()
         .chain(remote.into_iter().map(|s| s.post))
@@ -361,10 +364,16 @@ pub fn build(
         }
         let feed_tags = source.map(|s| config.feeds[s.0].tags.as_slice());
         media::web_enclosures(&mut post.enclosures);
+        // Read from the addresses as written, which say where the picture is from.
+        let image = media::featured(&post, &path);
+        if source.is_none() {
+            let resolver = links::Resolver::new(&config.site.base_url, &path, &local_pages);
+            links::settle(&mut post, &resolver);
+        }
         site_posts.push(SitePost {
             weeknote: weeknote_of(&post, feed_tags.unwrap_or_default(), config.site.timezone),
             full_text: source.is_none_or(|s| !config.feeds[s.0].excerpt_only),
-            image: media::featured(&post, &path),
+            image,
             post,
             path,
             tags,
@@ -480,6 +489,18 @@ fn dedupe(posts: &mut Vec<(Post, Option<SourceIx>)>) {
         let new_link = link.is_none_or(|l| seen.insert(format!("link {l}")));
         new_id && new_link
     });
+}
+
+/// Every local post's page by its file, for `@/` links: drafts and future posts too, so that a
+/// link to one held back leads where it will be (and `check --links` says it is not there yet).
+fn local_pages(local: &[Post]) -> HashMap<PathBuf, String> {
+    local
+        .iter()
+        .filter_map(|post| match &post.source {
+            Source::Local(file) => Some((file.clone(), paths::local_post(&post.slug))),
+            Source::Feed(_) => None,
+        })
+        .collect()
 }
 
 /// Local posts live at `posts/<slug>/` (their slugs are unique, the content stage checks);
