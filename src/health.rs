@@ -55,7 +55,7 @@ impl Status {
 }
 
 /// What the archive knows about one feed between builds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedState {
     /// The `ETag` of the last full response.
     pub etag: Option<String>,

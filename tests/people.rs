@@ -5,13 +5,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use common::people::{EPISODE, site};
-use common::{TestSite, listed_posts, require_tool};
+use common::{TestSite, listed_posts};
 use lol_html::{HtmlRewriter, Settings, element, text};
 
 #[test]
@@ -62,28 +61,13 @@ print(json.dumps({
                                 for x in e.get("enclosures", [])]} for e in d.entries],
 }))
 "#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::python_json(script, path)
 }
 
 #[test]
 #[ignore = "needs Python's feedparser: cargo test -- --ignored"]
 fn feedparser_reads_the_enclosure_back_from_the_site_s_rss_and_atom() {
-    let available = Command::new("python3")
-        .args(["-c", "import feedparser"])
-        .status()
-        .is_ok_and(|s| s.success());
-    require_tool(available, "Python's feedparser (pip install feedparser)");
+    common::require_feedparser();
     let (site, _server) = site();
     for file in ["rss.xml", "atom.xml"] {
         let parsed = feedparser_enclosures(&site.public().join("sources/lwowska-fala").join(file));

@@ -4,11 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use common::server::{Reply, Server};
-use common::{TestSite, listed_posts, require_tool};
+use common::{TestSite, listed_posts};
 use roundup::cmd::{build, import_opml};
 
 const RSS: &str = "application/rss+xml";
@@ -160,11 +159,7 @@ fn every_scope_has_atom_rss_and_json_feeds_linked_from_its_page() {
 #[test]
 #[ignore = "needs Python's feedparser: cargo test -- --ignored"]
 fn every_feed_parses_in_feedparser_with_the_expected_entries() {
-    let available = Command::new("python3")
-        .args(["-c", "import feedparser"])
-        .status()
-        .is_ok_and(|s| s.success());
-    require_tool(available, "Python's feedparser (pip install feedparser)");
+    common::require_feedparser();
     let (site, _server) = site();
     build_online(&site);
     let expected = [
@@ -256,18 +251,7 @@ print(json.dumps({
                  "published": e.get("published")} for e in d.entries],
 }))
 "#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::python_json(script, path)
 }
 
 #[test]

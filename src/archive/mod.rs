@@ -26,6 +26,25 @@ pub use history::KEPT as BUILDS_KEPT;
 pub use lock::SiteLock;
 pub use rows::{EntryRow, FeedRow, Restore, Restored};
 
+/// The columns of `feeds` that hold a [`FeedState`], in the order [`read_state`] reads them.
+const STATE_COLUMNS: &str = "etag, last_modified, final_url, status, error, last_attempt, \
+                             last_success, first_fetched, retry_after";
+
+/// The [`FeedState`] in a row's [`STATE_COLUMNS`], from column `first` on.
+fn read_state(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<FeedState> {
+    Ok(FeedState {
+        etag: r.get(first)?,
+        last_modified: r.get(first + 1)?,
+        final_url: r.get(first + 2)?,
+        status: Status::parse(&r.get::<_, String>(first + 3)?),
+        error: r.get(first + 4)?,
+        last_attempt: r.get(first + 5)?,
+        last_success: r.get(first + 6)?,
+        first_fetched: r.get(first + 7)?,
+        retry_after: r.get(first + 8)?,
+    })
+}
+
 /// The archive's file name inside its folder.
 pub const FILE_NAME: &str = "archive.sqlite";
 
@@ -265,26 +284,10 @@ impl Archive {
     /// Every feed's state, by key.
     pub fn states(&self) -> Result<HashMap<FeedKey, FeedState>, ArchiveError> {
         let read = || -> rusqlite::Result<HashMap<FeedKey, FeedState>> {
-            let mut stmt = self.conn.prepare(
-                "SELECT key, etag, last_modified, final_url, status, error, last_attempt,
-                        last_success, first_fetched, retry_after FROM feeds",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    FeedKey(r.get(0)?),
-                    FeedState {
-                        etag: r.get(1)?,
-                        last_modified: r.get(2)?,
-                        final_url: r.get(3)?,
-                        status: Status::parse(&r.get::<_, String>(4)?),
-                        error: r.get(5)?,
-                        last_attempt: r.get(6)?,
-                        last_success: r.get(7)?,
-                        first_fetched: r.get(8)?,
-                        retry_after: r.get(9)?,
-                    },
-                ))
-            })?;
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT key, {STATE_COLUMNS} FROM feeds"))?;
+            let rows = stmt.query_map([], |r| Ok((FeedKey(r.get(0)?), read_state(r, 1)?)))?;
             rows.collect()
         };
         read().map_err(|e| self.error(e))

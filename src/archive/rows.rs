@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Archive, ArchiveError};
-use crate::health::{FeedKey, Status};
+use super::{Archive, ArchiveError, STATE_COLUMNS, read_state};
+use crate::health::{FeedKey, FeedState};
 use crate::post::{Post, Source};
 
 /// One feed as the archive keeps it.
@@ -23,24 +23,9 @@ pub struct FeedRow {
     pub url: Option<String>,
     /// Every address it is known by: configured, moved to for good, found through a page.
     pub addresses: Vec<String>,
-    /// The `ETag` of the last full response.
-    pub etag: Option<String>,
-    /// The `Last-Modified` of the last full response.
-    pub last_modified: Option<String>,
-    /// Where it was last found, after redirects.
-    pub final_url: Option<String>,
-    /// The last attempt's outcome.
-    pub status: Status,
-    /// Why the last attempt failed.
-    pub error: Option<String>,
-    /// When it was last tried.
-    pub last_attempt: Option<DateTime<Utc>>,
-    /// When it was last fetched or found unchanged.
-    pub last_success: Option<DateTime<Utc>>,
-    /// When it was first fetched: what came then is its back catalogue.
-    pub first_fetched: Option<DateTime<Utc>>,
-    /// Not to be asked again before this.
-    pub retry_after: Option<DateTime<Utc>>,
+    /// Its validators and health.
+    #[serde(flatten)]
+    pub state: FeedState,
 }
 
 /// One entry as the archive keeps it.
@@ -104,11 +89,9 @@ impl Archive {
                 let (key, url): (String, String) = row?;
                 addresses.entry(key).or_default().push(url);
             }
-            let mut stmt = self.conn.prepare(
-                "SELECT key, name, url, etag, last_modified, final_url, status, error,
-                        last_attempt, last_success, first_fetched, retry_after
-                 FROM feeds ORDER BY key",
-            )?;
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT key, name, url, {STATE_COLUMNS} FROM feeds ORDER BY key"
+            ))?;
             let rows = stmt.query_map([], |r| {
                 let key: String = r.get(0)?;
                 Ok(FeedRow {
@@ -116,15 +99,7 @@ impl Archive {
                     key,
                     name: r.get(1)?,
                     url: r.get(2)?,
-                    etag: r.get(3)?,
-                    last_modified: r.get(4)?,
-                    final_url: r.get(5)?,
-                    status: Status::parse(&r.get::<_, String>(6)?),
-                    error: r.get(7)?,
-                    last_attempt: r.get(8)?,
-                    last_success: r.get(9)?,
-                    first_fetched: r.get(10)?,
-                    retry_after: r.get(11)?,
+                    state: read_state(r, 3)?,
                 })
             })?;
             rows.collect()
@@ -286,23 +261,25 @@ fn known_key(tx: &Transaction<'_>, feed: &FeedRow) -> rusqlite::Result<Option<St
 }
 
 fn insert_feed(tx: &Transaction<'_>, feed: &FeedRow) -> rusqlite::Result<()> {
+    let state = &feed.state;
     tx.execute(
-        "INSERT INTO feeds (key, name, url, etag, last_modified, final_url, status, error,
-                            last_attempt, last_success, first_fetched, retry_after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        &format!(
+            "INSERT INTO feeds (key, name, url, {STATE_COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        ),
         params![
             feed.key,
             feed.name,
             feed.url,
-            feed.etag,
-            feed.last_modified,
-            feed.final_url,
-            feed.status.as_str(),
-            feed.error,
-            feed.last_attempt,
-            feed.last_success,
-            feed.first_fetched,
-            feed.retry_after
+            state.etag,
+            state.last_modified,
+            state.final_url,
+            state.status.as_str(),
+            state.error,
+            state.last_attempt,
+            state.last_success,
+            state.first_fetched,
+            state.retry_after
         ],
     )?;
     Ok(())

@@ -154,6 +154,31 @@ pub fn require_tool(available: bool, what: &str) {
     );
 }
 
+/// Fails the test, saying how to get it, unless Python's feedparser is installed.
+pub fn require_feedparser() {
+    let available = std::process::Command::new("python3")
+        .args(["-c", "import feedparser"])
+        .status()
+        .is_ok_and(|s| s.success());
+    require_tool(available, "Python's feedparser (pip install feedparser)");
+}
+
+/// Runs a Python `script` with `path` as its argument and reads what it prints as JSON.
+pub fn python_json(script: &str, path: &Path) -> serde_json::Value {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A plain HTTP/1.1 GET, for talking to `roundup serve` without an async runtime: the status
 /// and the body.
 pub fn http_get(url: &str) -> (u16, String) {
