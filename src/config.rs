@@ -67,10 +67,10 @@ pub struct SiteConfig {
     /// The time zone dates are shown in and weeks are counted in.
     #[serde(default = "default_timezone")]
     pub timezone: Tz,
-    /// Whether the combined feeds carry whole posts or only their summaries.
+    /// Whether every feed the site publishes carries whole posts or only their summaries.
     #[serde(default)]
     pub feed_content: FeedContent,
-    /// How many of the newest posts the combined feeds carry; 0 means all.
+    /// How many of the newest posts each feed the site publishes carries; 0 means all.
     #[serde(default = "default_feed_items")]
     pub feed_items: usize,
     /// The picture a link to a page with none of its own shows when shared (Open Graph): a

@@ -301,6 +301,18 @@ fn both_languages_pass_axe_link_to_each_other_and_search_in_their_own() {
     let status = found["first"]["status"].as_str().unwrap();
     assert!(status.starts_with("Wedi dod o hyd i 1 cofnod"), "{status}");
     assert_eq!(found["errors"], serde_json::json!([]));
+    // A Welsh post found from the English search page is marked as Welsh; an English one not.
+    let found = browser(
+        "search",
+        serde_json::json!({ "url": server.url("/search/?q=cwocca") }),
+    );
+    assert_eq!(found["first"]["links"][0], "/posts/croeso/", "{found}");
+    assert_eq!(found["first"]["langs"][0], "cy", "{found}");
+    let found = browser(
+        "search",
+        serde_json::json!({ "url": server.url("/search/?q=quokka") }),
+    );
+    assert_eq!(found["first"]["langs"][0], "", "{found}");
 }
 
 #[test]

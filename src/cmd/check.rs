@@ -12,7 +12,7 @@ use tokio::runtime::Handle;
 use toml_edit::DocumentMut;
 
 use super::build::{self, BuildSettings};
-use crate::archive::Archive;
+use crate::archive::{Archive, SiteLock};
 use crate::config::{self, Config, FeedConfig};
 use crate::content;
 use crate::feed;
@@ -169,8 +169,11 @@ fn near_duplicates(config: &Config) -> Vec<String> {
 /// The moves the last build recorded in the archive: feeds that answered from a new address
 /// for good.
 fn recorded_moves(config: &Config, settings: &CheckSettings) -> Result<Vec<Move>, String> {
-    let mut archive =
-        Archive::open(&settings.root.join(&config.archive.dir)).map_err(|e| e.to_string())?;
+    let dir = settings.root.join(&config.archive.dir);
+    // Resolving keys may write: not while a build holds the archive.
+    let timeout = std::time::Duration::from_secs(super::build::LOCK_TIMEOUT);
+    let _lock = SiteLock::acquire(&dir, timeout, &|_| {}).map_err(|e| e.to_string())?;
+    let mut archive = Archive::open(&dir).map_err(|e| e.to_string())?;
     let keys = archive.resolve(&config.feeds).map_err(|e| e.to_string())?;
     let states = archive.states().map_err(|e| e.to_string())?;
     Ok(config

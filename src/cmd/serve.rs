@@ -170,7 +170,7 @@ pub fn run(
 
 /// What is watched: the sources of a site, where they exist.
 fn watched(root: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = ["content", "themes", "templates", "static"]
+    let mut paths: Vec<PathBuf> = ["content", "themes", "templates", "static", "i18n"]
         .iter()
         .map(|dir| root.join(dir))
         .filter(|p| p.is_dir())

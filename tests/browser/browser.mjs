@@ -86,6 +86,7 @@ async function search({ url, select }) {
     titles: await page.locator(".search-results h2 a").allTextContents(),
     links: await page.locator(".search-results h2 a").evaluateAll((as) => as.map((a) => a.getAttribute("href"))),
     marks: await page.locator(".search-results mark").allTextContents(),
+    langs: await page.locator(".search-results h2").evaluateAll((hs) => hs.map((h) => h.lang)),
   });
   const first = await read();
   let filtered = null;

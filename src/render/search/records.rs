@@ -100,6 +100,10 @@ fn record(site: &Site, post: &SitePost) -> Record {
     if let Some(source) = source {
         meta.insert("source".to_string(), source.feed.name().to_string());
     }
+    // So that a result in another language than the page's is marked as such (WCAG 3.1.2).
+    if let Some(language) = &post.post.language {
+        meta.insert("lang".to_string(), language.clone());
+    }
     let mut filters = BTreeMap::new();
     let names = |indices: &[TermIx], terms: &[Term]| -> Vec<String> {
         indices.iter().map(|&t| terms[t.0].name.clone()).collect()

@@ -167,6 +167,12 @@ function item(data) {
   if (data.meta.source) meta.append(" · " + data.meta.source);
   const excerpt = document.createElement("p");
   excerpt.append(...highlighted(data.excerpt || ""));
+  // A post in another language than the page's says so, for screen readers (WCAG 3.1.2).
+  const lang = data.meta.lang;
+  if (lang && lang.toLowerCase().split("-")[0] !== document.documentElement.lang.toLowerCase().split("-")[0]) {
+    title.lang = lang;
+    excerpt.lang = lang;
+  }
   li.append(title, meta, excerpt);
   return li;
 }
