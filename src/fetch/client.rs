@@ -36,14 +36,18 @@ pub(super) fn client(
 }
 
 /// Fetches one feed: retries transient failures, then follows a page to its feed.
+///
+/// Unless `keep_alive`, each request asks for its connection to be closed once answered:
+/// no later fetch of the host would reuse it.
 pub(super) async fn fetch_one(
     client: &reqwest::Client,
     request: &Request,
     settings: &FetchSettings,
+    keep_alive: bool,
     now: DateTime<Utc>,
 ) -> Outcome {
     let whole = async {
-        let outcome = with_retries(client, request, &request.url, settings, now).await;
+        let outcome = with_retries(client, request, &request.url, settings, keep_alive, now).await;
         let Outcome::Body {
             bytes,
             final_url,
@@ -68,7 +72,7 @@ pub(super) async fn fetch_one(
             to: feed.clone(),
             status: 0,
         });
-        let mut found = with_retries(client, request, &feed, settings, now).await;
+        let mut found = with_retries(client, request, &feed, settings, keep_alive, now).await;
         found.prepend_hops(earlier);
         found
     };
@@ -83,11 +87,12 @@ async fn with_retries(
     request: &Request,
     url: &Url,
     settings: &FetchSettings,
+    keep_alive: bool,
     now: DateTime<Utc>,
 ) -> Outcome {
     let mut attempt = 0;
     loop {
-        let outcome = follow(client, request, url, settings, now).await;
+        let outcome = follow(client, request, url, settings, keep_alive, now).await;
         match &outcome {
             Outcome::Failed {
                 error,
@@ -107,12 +112,18 @@ async fn follow(
     request: &Request,
     start: &Url,
     settings: &FetchSettings,
+    keep_alive: bool,
     now: DateTime<Utc>,
 ) -> Outcome {
     let mut url = start.clone();
     let mut hops: Vec<Hop> = Vec::new();
     loop {
         let mut get = client.get(url.clone());
+        if !keep_alive {
+            // HTTP/1.1 only: hyper leaves the header out of an HTTP/2 request, whose one
+            // connection a host's fetches share anyway.
+            get = get.header(header::CONNECTION, "close");
+        }
         if let Some(etag) = &request.etag {
             get = get.header(header::IF_NONE_MATCH, etag);
         }

@@ -7,6 +7,7 @@
 //! requests, redirects and retries), `body` (reading a body under the size limit), `outcome`
 //! (what a fetch came to), `discover` (a page's feed links), `dns` (name lookups).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -132,6 +133,17 @@ impl<'a> Fetcher<'a> {
         self.runtime
             .block_on(fetch_all(requests, &self.settings, self.progress, self.now))
     }
+
+    /// Fetches every request (see [`fetch_each`]), handing each outcome to `done` as it comes.
+    pub fn fetch_each(&self, requests: Vec<Request>, done: impl FnMut(usize, Request, Outcome)) {
+        self.runtime.block_on(fetch_each(
+            requests,
+            &self.settings,
+            self.progress,
+            self.now,
+            done,
+        ));
+    }
 }
 
 /// Fetches every request, at most `concurrency` at once and `per_host` per host; the results
@@ -142,43 +154,65 @@ pub async fn fetch_all(
     progress: &dyn Progress,
     now: DateTime<Utc>,
 ) -> Vec<(Request, Outcome)> {
+    let mut results = Vec::with_capacity(requests.len());
+    fetch_each(requests, settings, progress, now, |i, request, outcome| {
+        results.push((i, request, outcome));
+    })
+    .await;
+    results.sort_by_key(|(i, _, _)| *i);
+    results.into_iter().map(|(_, r, o)| (r, o)).collect()
+}
+
+/// Fetches every request, at most `concurrency` at once and `per_host` per host, handing each
+/// outcome to `done` with the request's place in `requests` as soon as it comes, so that what
+/// is done with one (parsing it) overlaps the downloading of the rest.
+pub async fn fetch_each(
+    requests: Vec<Request>,
+    settings: &FetchSettings,
+    progress: &dyn Progress,
+    now: DateTime<Utc>,
+    mut done: impl FnMut(usize, Request, Outcome),
+) {
     progress.start(requests.len());
     let client = match client::client(settings) {
         Ok(client) => client,
         Err(e) => {
             let error = FetchError::Client(e.to_string());
-            return requests
-                .into_iter()
-                .map(|r| {
-                    let outcome = Outcome::Failed {
-                        error: error.clone(),
-                        retry_after: None,
-                    };
-                    progress.done(&r, &outcome);
-                    (r, outcome)
-                })
-                .collect();
+            for (i, request) in requests.into_iter().enumerate() {
+                let outcome = Outcome::Failed {
+                    error: error.clone(),
+                    retry_after: None,
+                };
+                progress.done(&request, &outcome);
+                done(i, request, outcome);
+            }
+            progress.finish();
+            return;
         }
     };
-    let limits = politeness::Limits::new(&requests, settings);
+    let limits = Arc::new(politeness::Limits::new(&requests, settings));
+    let settings = Arc::new(settings.clone());
+    // Each fetch is a task of its own, so reading and decompressing bodies spreads over the
+    // runtime's threads instead of the one waiting here.
     let mut running: FuturesUnordered<_> = requests
         .into_iter()
         .enumerate()
         .map(|(i, request)| {
-            let (client, limits) = (&client, &limits);
-            async move {
-                let _slots = limits.acquire(&request.url).await;
-                let outcome = client::fetch_one(client, &request, settings, now).await;
-                progress.done(&request, &outcome);
+            let (client, limits, settings) =
+                (client.clone(), Arc::clone(&limits), Arc::clone(&settings));
+            tokio::spawn(async move {
+                let slots = limits.acquire(&request.url).await;
+                let outcome =
+                    client::fetch_one(&client, &request, &settings, slots.keep_alive, now).await;
                 (i, request, outcome)
-            }
+            })
         })
         .collect();
-    let mut results = Vec::with_capacity(running.len());
-    while let Some(result) = running.next().await {
-        results.push(result);
+    while let Some(joined) = running.next().await {
+        let (i, request, outcome) =
+            joined.unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()));
+        progress.done(&request, &outcome);
+        done(i, request, outcome);
     }
     progress.finish();
-    results.sort_by_key(|(i, _, _)| *i);
-    results.into_iter().map(|(_, r, o)| (r, o)).collect()
 }
