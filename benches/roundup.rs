@@ -3,17 +3,24 @@
 //!
 //!   cargo bench --bench roundup                      # the whole suite (see `bench/run`)
 //!   cargo bench --bench roundup -- --posts 1000 --no-hugo --feeds-only
+//!   cargo bench --bench roundup -- --feeds-only --fetch 1000@100/250
 //!
 //! Every build runs as its own process under `/usr/bin/time`, so peak RSS is that build's own.
-//! Feeds are served by an in-process HTTP server on 127.0.0.1 with a set latency and ETag/304.
+//! Feeds are served by an in-process HTTP server on 127.0.0.1 (or on one address per host,
+//! 127.0.0.2 upwards, all of 127.0.0.0/8 being loopback) with ETag/304 and a set latency: one
+//! round trip for each answer, and one more for the first on a new connection (its TCP
+//! handshake), so reusing connections pays as it would on a real network.
 //! Generation is seeded, so every run builds the same sites.
 
 #[path = "../tests/common/server.rs"]
 mod server;
 
 use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use server::{Reply, Server, serve_dir};
@@ -44,8 +51,8 @@ fn main() {
         write_hugo_table(&mut report, &hugo_rows);
     }
     let mut fetch_rows = Vec::new();
-    for &(feeds, latency) in &options.fetch {
-        let result = fetch_scenario(&out, feeds, options.items, latency);
+    for &spec in &options.fetch {
+        let result = fetch_scenario(&out, spec, options.items);
         println!("{result:#?}");
         fetch_rows.push(result);
     }
@@ -57,10 +64,32 @@ fn main() {
     );
 }
 
+/// Feeds to serve: how many, at what latency, from how many hosts.
+#[derive(Debug, Clone, Copy)]
+struct FetchSpec {
+    feeds: usize,
+    latency_ms: u64,
+    /// One host is served with `[fetch]` limits raised to match; many with the defaults.
+    hosts: usize,
+}
+
+impl FetchSpec {
+    /// `FEEDS@LATENCY[/HOSTS]`: `1000@100` (one host), `1000@100/250`.
+    fn parse(text: &str) -> Option<FetchSpec> {
+        let (feeds, rest) = text.split_once('@')?;
+        let (latency, hosts) = rest.split_once('/').unwrap_or((rest, "1"));
+        Some(FetchSpec {
+            feeds: feeds.parse().ok()?,
+            latency_ms: latency.trim_end_matches("ms").parse().ok()?,
+            hosts: hosts.parse().ok().filter(|h| *h > 0)?,
+        })
+    }
+}
+
 #[derive(Debug)]
 struct Options {
     posts: Vec<usize>,
-    fetch: Vec<(usize, u64)>,
+    fetch: Vec<FetchSpec>,
     items: usize,
     hugo: bool,
     hugo_max: usize,
@@ -72,7 +101,10 @@ impl Options {
     fn parse() -> Self {
         let mut options = Options {
             posts: vec![1_000, 10_000, 100_000],
-            fetch: vec![(200, 50), (1_000, 100)],
+            fetch: ["200@50", "1000@100", "1000@100/250"]
+                .into_iter()
+                .filter_map(FetchSpec::parse)
+                .collect(),
             items: 10,
             hugo: true,
             hugo_max: 10_000,
@@ -91,16 +123,7 @@ impl Options {
                     options.posts = value().split(',').filter_map(|n| n.parse().ok()).collect()
                 }
                 "--fetch" => {
-                    options.fetch = value()
-                        .split(',')
-                        .filter_map(|pair| {
-                            let (feeds, latency) = pair.split_once('@')?;
-                            Some((
-                                feeds.parse().ok()?,
-                                latency.trim_end_matches("ms").parse().ok()?,
-                            ))
-                        })
-                        .collect()
+                    options.fetch = value().split(',').filter_map(FetchSpec::parse).collect()
                 }
                 "--hugo-max" => options.hugo_max = value().parse().unwrap_or(options.hugo_max),
                 "--rounds" => options.rounds = value().parse().unwrap_or(options.rounds),
@@ -308,6 +331,12 @@ fn vocabulary(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("{prefix} {i}")).collect()
 }
 
+/// A word in one post of every [`RARE_EVERY`]; every word of [`WORDS`] is in nearly every post.
+const RARE_WORD: &str = "quokka";
+const RARE_EVERY: usize = 1_000;
+/// A word in nearly every post.
+const COMMON_WORD: &str = "research";
+
 /// Writes `posts` Markdown posts under `dir/content/posts/`; the same files suit Hugo.
 fn write_posts(dir: &Path, posts: usize, seed: u64) {
     let content = dir.join("content/posts");
@@ -327,8 +356,14 @@ fn write_posts(dir: &Path, posts: usize, seed: u64) {
         } else {
             sentence(&mut rng, 4, 5).trim_end_matches('.').to_string()
         };
+        // A rare word, for what a query for one downloads; it leaves the seeded text alone.
+        let rare = if i % RARE_EVERY == 0 {
+            format!("\n\nA note on the {RARE_WORD}.\n")
+        } else {
+            String::new()
+        };
         let text = format!(
-            "---\ntitle: \"{title}\"\ndate: {}\ntags: [{}]\ncategories: [\"{}\"]\n---\n\n{}",
+            "---\ntitle: \"{title}\"\ndate: {}\ntags: [{}]\ncategories: [\"{}\"]\n---\n\n{}{rare}",
             date.format("%Y-%m-%dT%H:%M:%SZ"),
             post_tags
                 .iter()
@@ -399,38 +434,96 @@ fn feed_body(feed: usize, items: usize, atom: bool) -> String {
     xml
 }
 
-/// Serves `feeds` feeds of `items` entries each, half RSS and half Atom, with an ETag.
-fn feed_server(feeds: usize, items: usize, latency: Duration) -> Server {
-    let bodies: Vec<String> = (0..feeds)
-        .map(|f| feed_body(f, items, f % 2 == 1))
-        .collect();
-    Server::start(move |req| {
-        let n: usize = req
-            .path
-            .trim_start_matches("/feed/")
-            .parse()
-            .unwrap_or(usize::MAX);
-        let Some(body) = bodies.get(n) else {
-            return Reply::status(404);
-        };
-        let kind = if n % 2 == 1 {
-            "application/atom+xml"
-        } else {
-            "application/rss+xml"
-        };
-        Reply::feed_with_etag(req, kind, body.as_bytes(), &format!("\"v{n}\"")).after(latency)
-    })
+/// How many feeds gain an entry in the hourly build.
+const GROWING: usize = 20;
+
+/// Feeds served for a scenario, on one host or many.
+struct Feeds {
+    server: Server,
+    hosts: usize,
+    grown: Arc<AtomicBool>,
 }
 
-fn feeds_toml(server: Option<&Server>, feeds: usize) -> String {
+impl Feeds {
+    /// Serves `feeds` feeds of `items` entries each, half RSS and half Atom, with an ETag,
+    /// from `hosts` addresses (feed `f` on host `f % hosts`). The first [`GROWING`] feeds gain
+    /// one entry when [`Feeds::grow`] is called.
+    fn start(feeds: usize, items: usize, latency: Duration, hosts: usize) -> Feeds {
+        let bodies: Vec<String> = (0..feeds)
+            .map(|f| feed_body(f, items, f % 2 == 1))
+            .collect();
+        let grown_bodies: Vec<String> = (0..feeds.min(GROWING))
+            .map(|f| feed_body(f, items + 1, f % 2 == 1))
+            .collect();
+        let grown = Arc::new(AtomicBool::new(false));
+        let ips: Vec<IpAddr> = if hosts == 1 {
+            vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]
+        } else {
+            // 127.0.0.2 upwards: all of 127.0.0.0/8 is loopback.
+            (0..hosts)
+                .map(|h| {
+                    IpAddr::V4(Ipv4Addr::from(
+                        u32::from(Ipv4Addr::new(127, 0, 0, 2)) + h as u32,
+                    ))
+                })
+                .collect()
+        };
+        let has_grown = Arc::clone(&grown);
+        let server = Server::start_on(&ips, move |req| {
+            let n: usize = req
+                .path
+                .trim_start_matches("/feed/")
+                .parse()
+                .unwrap_or(usize::MAX);
+            let Some(body) = bodies.get(n) else {
+                return Reply::status(404);
+            };
+            let kind = if n % 2 == 1 {
+                "application/atom+xml"
+            } else {
+                "application/rss+xml"
+            };
+            let (body, etag) = match grown_bodies.get(n) {
+                Some(more) if has_grown.load(Ordering::Relaxed) => (more, format!("\"v{n}-2\"")),
+                _ => (body, format!("\"v{n}\"")),
+            };
+            // One round trip for the answer, and one for the handshake of a new connection.
+            let trips = if req.new_connection { 2 } else { 1 };
+            Reply::feed_with_etag(req, kind, body.as_bytes(), &etag).after(latency * trips)
+        });
+        Feeds {
+            server,
+            hosts,
+            grown,
+        }
+    }
+
+    /// Where feed `f` is.
+    fn url(&self, f: usize) -> String {
+        self.server.url_on(f % self.hosts, &format!("/feed/{f}"))
+    }
+
+    /// From now on the first [`GROWING`] feeds carry one entry more, under a new ETag.
+    fn grow(&self) {
+        self.grown.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A site's `feeds.toml`. One host serving every feed gets `[fetch]` limits raised to match;
+/// feeds on many hosts are fetched with the default limits, as a real planet's would be.
+fn feeds_toml(served: Option<&Feeds>, feeds: usize) -> String {
     let mut toml = String::from(
-        "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example/\"\npaginate = 20\n\n\
-         # One host serves every feed here, so the per-host limit is lifted to match.\n\
-         [fetch]\nconcurrency = 200\nper_host = 200\ntimeout = 30\nnew_feed_items = 5\n",
+        "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example/\"\npaginate = 20\n\n",
     );
-    if let Some(server) = server {
+    if served.is_none_or(|s| s.hosts == 1) {
+        toml.push_str(
+            "# One host serves every feed here, so the per-host limit is lifted to match.\n\
+             [fetch]\nconcurrency = 200\nper_host = 200\ntimeout = 30\nnew_feed_items = 5\n",
+        );
+    }
+    if let Some(served) = served {
         for f in 0..feeds {
-            write!(toml, "\n[[feeds]]\nname = \"Blog {f}\"\nurl = \"{}\"\norganisation = \"Organisation {}\"\n", server.url(&format!("/feed/{f}")), f % 40).unwrap();
+            write!(toml, "\n[[feeds]]\nname = \"Blog {f}\"\nurl = \"{}\"\norganisation = \"Organisation {}\"\n", served.url(f), f % 40).unwrap();
         }
     }
     toml
@@ -447,11 +540,20 @@ struct Run {
     report: serde_json::Value,
 }
 
+/// The binary under test: this tree's release build, or `ROUNDUP_BENCH_BINARY` (an earlier
+/// build kept aside, to measure before and after with the same harness).
+fn binary() -> PathBuf {
+    std::env::var_os("ROUNDUP_BENCH_BINARY").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_roundup")),
+        PathBuf::from,
+    )
+}
+
 fn roundup(root: &Path, extra: &[&str]) -> Run {
-    let binary = env!("CARGO_BIN_EXE_roundup");
+    let binary = binary();
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%e %M"])
-        .arg(binary)
+        .arg(&binary)
         .args(["build", "--json", "--root"])
         .arg(root)
         .args(extra)
@@ -504,32 +606,51 @@ struct SiteResult {
     cold: Run,
     rerun_304: Run,
     offline: Run,
+    /// [`GROWING`] feeds gained an entry each, rebuilt into the same `public/`.
+    hourly: Run,
     output_mib: f64,
     pages: u64,
-    /// What a browser downloads from `pagefind/` for one query, if Chromium is there.
+    /// What a browser downloads from `pagefind/` for one query for a word in nearly every
+    /// post, if Chromium is there.
     query_kib: Option<f64>,
+    /// The same for a word in one post of a thousand.
+    rare_query_kib: Option<f64>,
 }
 
-/// K local posts and 100 feeds of 10 items at 20 ms: cold build, all-304 rerun, offline rebuild.
+/// K local posts and 100 feeds of 10 items at 20 ms: cold build, all-304 rerun, offline
+/// rebuild, then the hourly build: 20 feeds gain an entry each, rebuilt into the same site.
 fn site_scenario(out: &Path, posts: usize) -> SiteResult {
     let dir = out.join(format!("site-{posts}"));
     fresh(&dir);
     write_posts(&dir, posts, 42);
     let feeds = 100;
-    let server = feed_server(feeds, 10, Duration::from_millis(20));
-    std::fs::write(dir.join("feeds.toml"), feeds_toml(Some(&server), feeds)).unwrap();
+    let served = Feeds::start(feeds, 10, Duration::from_millis(20), 1);
+    std::fs::write(dir.join("feeds.toml"), feeds_toml(Some(&served), feeds)).unwrap();
     let cold = roundup(&dir, &[]);
     let rerun_304 = roundup(&dir, &[]);
     let offline = roundup(&dir, &["--offline"]);
+    served.grow();
+    let hourly = roundup(&dir, &[]);
+    let new_entries: u64 = hourly.report["feeds"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|f| f["new_entries"].as_u64()).sum())
+        .unwrap_or(0);
+    assert_eq!(
+        new_entries, GROWING as u64,
+        "the hourly build finds one new entry in each growing feed"
+    );
+    let public = dir.join("public");
     SiteResult {
         posts,
-        remote: cold.report["remote_posts"].as_u64().unwrap_or(0) as usize,
-        pages: offline.report["render"]["pages"].as_u64().unwrap_or(0),
-        output_mib: du_mib(&dir.join("public")),
-        query_kib: query_kib(&dir.join("public"), "research"),
+        remote: hourly.report["remote_posts"].as_u64().unwrap_or(0) as usize,
+        pages: hourly.report["render"]["pages"].as_u64().unwrap_or(0),
+        output_mib: du_mib(&public),
+        query_kib: query_kib(&public, COMMON_WORD),
+        rare_query_kib: query_kib(&public, RARE_WORD),
         cold,
         rerun_304,
         offline,
+        hourly,
     }
 }
 
@@ -639,21 +760,45 @@ fn write_hugo_site(dir: &Path) {
 #[derive(Debug, Default)]
 struct FetchResult {
     feeds: usize,
+    hosts: usize,
     latency_ms: u64,
     first_fetch: f64,
     first_total: f64,
+    first_peak: f64,
     rerun_fetch: f64,
     rerun_total: f64,
     not_modified: u64,
+    /// Requests the server answered at once, at most, in the first run and the rerun.
+    at_once: (usize, usize),
+    /// The same at one host.
+    at_once_per_host: (usize, usize),
+    /// Connections the server accepted in the first run and the rerun.
+    connections: (usize, usize),
+    /// The most connections open at once in the first run and the rerun.
+    open_at_once: (usize, usize),
 }
 
-/// N feeds of M items at a set latency, and no local posts: first fetch, then all 304.
-fn fetch_scenario(out: &Path, feeds: usize, items: usize, latency: u64) -> FetchResult {
-    let dir = out.join(format!("feeds-{feeds}"));
+/// N feeds of M items at a set latency from one host or many, and no local posts: first
+/// fetch, then all 304.
+fn fetch_scenario(out: &Path, spec: FetchSpec, items: usize) -> FetchResult {
+    let FetchSpec {
+        feeds,
+        latency_ms,
+        hosts,
+    } = spec;
+    let dir = out.join(format!("feeds-{feeds}-{hosts}"));
     fresh(&dir);
-    let server = feed_server(feeds, items, Duration::from_millis(latency));
-    std::fs::write(dir.join("feeds.toml"), feeds_toml(Some(&server), feeds)).unwrap();
+    let served = Feeds::start(feeds, items, Duration::from_millis(latency_ms), hosts);
+    std::fs::write(dir.join("feeds.toml"), feeds_toml(Some(&served), feeds)).unwrap();
+    let server = &served.server;
     let first = roundup(&dir, &[]);
+    let first_seen = (
+        server.peak_requests(),
+        server.peak_requests_per_host(),
+        server.connections(),
+        server.peak_open_connections(),
+    );
+    server.reset_peaks();
     let rerun = roundup(&dir, &[]);
     let not_modified = rerun.report["feeds"]
         .as_array()
@@ -661,12 +806,18 @@ fn fetch_scenario(out: &Path, feeds: usize, items: usize, latency: u64) -> Fetch
         .unwrap_or(0);
     FetchResult {
         feeds,
-        latency_ms: latency,
+        hosts,
+        latency_ms,
         first_fetch: first.report["fetch_seconds"].as_f64().unwrap_or(f64::NAN),
         first_total: first.seconds,
+        first_peak: first.peak_mib,
         rerun_fetch: rerun.report["fetch_seconds"].as_f64().unwrap_or(f64::NAN),
         rerun_total: rerun.seconds,
         not_modified,
+        at_once: (first_seen.0, server.peak_requests()),
+        at_once_per_host: (first_seen.1, server.peak_requests_per_host()),
+        connections: (first_seen.2, server.connections() - first_seen.2),
+        open_at_once: (first_seen.3, server.peak_open_connections()),
     }
 }
 
@@ -684,20 +835,21 @@ fn write_site_table(report: &mut String, rows: &[SiteResult]) {
         "## Whole builds (local posts + 100 feeds of 10 items at 20 ms)\n"
     )
     .unwrap();
-    writeln!(report, "| posts | remote | pages | cold build (fetch / render / total) | peak | all-304 rerun (fetch / total) | offline rebuild | peak | search index (time, size) | one query downloads | output |").unwrap();
+    writeln!(report, "| posts | remote | pages | cold build (fetch / render / total) | peak | all-304 rerun (fetch / total) | offline rebuild | peak | hourly build ({GROWING} new entries) | peak | search index (time, size) | shards built: cold / hourly (slowest) | one query downloads: common / rare word | output |").unwrap();
     writeln!(
         report,
-        "|---:|---:|---:|---|---:|---|---:|---:|---|---:|---:|"
+        "|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---|---|---|---:|"
     )
     .unwrap();
     for r in rows {
         let render = |run: &Run| run.report["render"]["seconds"].as_f64().unwrap_or(f64::NAN);
         let fetch = |run: &Run| run.report["fetch_seconds"].as_f64().unwrap_or(f64::NAN);
-        // The cold build's index: later builds carry it over.
+        // The cold build's index: later builds carry it over, or rebuild only what changed.
         let search = &r.cold.report["render"]["search"];
+        let kib = |k: Option<f64>| k.map_or_else(|| "–".to_string(), |k| format!("{k:.0} KiB"));
         writeln!(
             report,
-            "| {} | {} | {} | {:.2} s / {:.2} s / {:.2} s | {:.0} MiB | {:.2} s / {:.2} s | {:.2} s | {:.0} MiB | {:.2} s, {:.1} MiB | {} | {:.0} MiB |",
+            "| {} | {} | {} | {:.2} s / {:.2} s / {:.2} s | {:.0} MiB | {:.2} s / {:.2} s | {:.2} s | {:.0} MiB | {:.2} s | {:.0} MiB | {:.2} s, {:.1} MiB | {} / {} | {} / {} | {:.0} MiB |",
             r.posts,
             r.remote,
             r.pages,
@@ -709,14 +861,36 @@ fn write_site_table(report: &mut String, rows: &[SiteResult]) {
             r.rerun_304.seconds,
             r.offline.seconds,
             r.offline.peak_mib,
+            r.hourly.seconds,
+            r.hourly.peak_mib,
             search["seconds"].as_f64().unwrap_or(f64::NAN),
             search["bytes"].as_f64().unwrap_or(f64::NAN) / 1_048_576.0,
-            r.query_kib.map_or_else(|| "–".to_string(), |k| format!("{k:.0} KiB")),
+            shards_built(&r.cold),
+            shards_built(&r.hourly),
+            kib(r.query_kib),
+            kib(r.rare_query_kib),
             r.output_mib
         )
         .unwrap();
     }
-    report.push('\n');
+    writeln!(
+        report,
+        "\nShards: how many search index shards a build built, and the slowest one's time, when \
+         the build's report lists them (`render.search.built`); \"–\" when it does not.\n"
+    )
+    .unwrap();
+}
+
+/// The search index shards a build built, and the slowest, from its report, if it lists them.
+fn shards_built(run: &Run) -> String {
+    let Some(built) = run.report["render"]["search"]["built"].as_array() else {
+        return "–".to_string();
+    };
+    let slowest = built
+        .iter()
+        .filter_map(|s| s["seconds"].as_f64())
+        .fold(0.0, f64::max);
+    format!("{} ({slowest:.2} s)", built.len())
 }
 
 fn write_hugo_table(report: &mut String, rows: &[HugoResult]) {
@@ -771,20 +945,39 @@ fn write_fetch_table(report: &mut String, rows: &[FetchResult]) {
     if rows.is_empty() {
         return;
     }
-    writeln!(report, "## Fetching (10 items a feed, concurrency 200)\n").unwrap();
-    writeln!(report, "| feeds | latency | first run: fetch / whole build | all-304 rerun: fetch / whole build | 304s |").unwrap();
-    writeln!(report, "|---:|---:|---|---|---:|").unwrap();
+    writeln!(
+        report,
+        "## Fetching (10 items a feed; one host: `concurrency` and `per_host` 200; many hosts: the default `[fetch]`)\n"
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "Latency is one round trip for each answer and one more to open a connection.\n"
+    )
+    .unwrap();
+    writeln!(report, "| feeds | hosts | latency | first run: fetch / whole build | peak | all-304 rerun: fetch / whole build | 304s | at once: first / rerun | at once per host | connections: first / rerun | open at once |").unwrap();
+    writeln!(report, "|---:|---:|---:|---|---:|---|---:|---|---|---|---|").unwrap();
     for r in rows {
         writeln!(
             report,
-            "| {} | {} ms | {:.2} s / {:.2} s | {:.2} s / {:.2} s | {} |",
+            "| {} | {} | {} ms | {:.2} s / {:.2} s | {:.0} MiB | {:.2} s / {:.2} s | {} | {} / {} | {} / {} | {} / {} | {} / {} |",
             r.feeds,
+            r.hosts,
             r.latency_ms,
             r.first_fetch,
             r.first_total,
+            r.first_peak,
             r.rerun_fetch,
             r.rerun_total,
-            r.not_modified
+            r.not_modified,
+            r.at_once.0,
+            r.at_once.1,
+            r.at_once_per_host.0,
+            r.at_once_per_host.1,
+            r.connections.0,
+            r.connections.1,
+            r.open_at_once.0,
+            r.open_at_once.1,
         )
         .unwrap();
     }

@@ -135,7 +135,8 @@ pub enum FeedContent {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FetchConfig {
-    /// How many feeds download at once.
+    /// How many feeds download at once, over all hosts. Politeness is `per_host`'s job; this
+    /// bounds the sockets a build holds (browsers hold 256 to 900 at once, 6 a host).
     pub concurrency: NonZeroUsize,
     /// How many feeds download at once from one host.
     pub per_host: NonZeroUsize,
@@ -156,7 +157,7 @@ pub struct FetchConfig {
 impl Default for FetchConfig {
     fn default() -> Self {
         FetchConfig {
-            concurrency: NonZeroUsize::new(32).expect("non-zero"),
+            concurrency: NonZeroUsize::new(512).expect("non-zero"),
             per_host: NonZeroUsize::new(4).expect("non-zero"),
             timeout: 60,
             connect_timeout: 10,
@@ -506,7 +507,7 @@ mod tests {
         assert_eq!(config.site.language, "en-GB");
         assert_eq!(config.site.paginate.get(), 20);
         assert_eq!(config.site.timezone, chrono_tz::Europe::London);
-        assert_eq!(config.fetch.concurrency.get(), 32);
+        assert_eq!(config.fetch.concurrency.get(), 512);
         assert!(config.feeds.is_empty());
     }
 

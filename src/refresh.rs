@@ -5,9 +5,9 @@
 //! failing does.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use rayon::prelude::*;
 
 use crate::archive::{Archive, ArchiveError, Update};
 use crate::config::{Config, FeedConfig};
@@ -39,11 +39,20 @@ pub fn refresh(
             notes.entry(key).or_default().push(Note::Skipped(skip));
         }
         let sanitizer = Sanitizer::new();
-        let updates: Vec<(FeedKey, Update, Vec<Note>)> = fetcher
-            .fetch_all(requests)
-            .into_par_iter()
-            .map(|(request, outcome)| to_update(request, outcome, &sanitizer, now))
-            .collect();
+        let updates = Mutex::new(Vec::with_capacity(requests.len()));
+        // Each feed is parsed on rayon's threads as soon as it arrives, while the rest are
+        // still on their way: the parsing of a thousand feeds hides behind the network.
+        rayon::in_place_scope(|scope| {
+            fetcher.fetch_each(requests, |i, request, outcome| {
+                let (sanitizer, updates) = (&sanitizer, &updates);
+                scope.spawn(move |_| {
+                    let update = to_update(request, outcome, sanitizer, now);
+                    updates.lock().expect("not poisoned").push((i, update));
+                });
+            });
+        });
+        let mut updates = updates.into_inner().expect("not poisoned");
+        updates.sort_by_key(|(i, _)| *i);
         let by_address: HashMap<String, (&FeedKey, &str)> = config
             .feeds
             .iter()
@@ -51,7 +60,7 @@ pub fn refresh(
             .map(|(feed, key)| (url_key(feed.url().as_str()), (key, feed.name())))
             .collect();
         let mut records = Vec::with_capacity(updates.len());
-        for (key, update, more) in updates {
+        for (_, (key, update, more)) in updates {
             let feed_notes = notes.entry(key.clone()).or_default();
             feed_notes.extend(more);
             if let Some(other) = alias_of(&update)

@@ -3,6 +3,7 @@
 mod common;
 
 use std::io::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -510,4 +511,75 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).unwrap();
     encoder.finish().unwrap()
+}
+
+/// `count` feeds of one post each, named `Blog 0`, `Blog 1`, ..., at `url(f)`.
+fn numbered_feeds(count: usize, url: impl Fn(usize) -> String) -> String {
+    let feeds: Vec<(String, String)> = (0..count).map(|f| (format!("Blog {f}"), url(f))).collect();
+    let named: Vec<(&str, String)> = feeds.iter().map(|(n, u)| (n.as_str(), u.clone())).collect();
+    feeds_toml(&named, "")
+}
+
+/// A feed whose one post is named after the path it was asked for.
+fn feed_for(req: &common::server::Req) -> Reply {
+    let guid = req.path.trim_start_matches('/');
+    Reply::ok(RSS, rss(&[(guid, "A post", DATE, "<p>a</p>")]))
+}
+
+#[test]
+fn feeds_on_many_hosts_are_fetched_side_by_side_and_never_more_than_per_host_from_one() {
+    let hosts: Vec<IpAddr> = (0..40u8)
+        .map(|h| IpAddr::V4(Ipv4Addr::new(127, 0, 1, 2 + h)))
+        .collect();
+    let server = Server::start_on(&hosts, |req| {
+        feed_for(req).after(Duration::from_millis(100))
+    });
+    let toml = numbered_feeds(120, |f| {
+        server.url_on(f % hosts.len(), &format!("/feed/{f}"))
+    })
+    .replace("[fetch]\n", "[fetch]\nconcurrency = 16\nper_host = 2\n");
+    let site = TestSite::new(&toml);
+    let report = build(&site);
+    let ok = report
+        .feeds
+        .iter()
+        .filter(|f| f.status.as_str() == "ok")
+        .count();
+    assert_eq!(ok, 120);
+    assert!(
+        server.peak_requests_per_host() <= 2,
+        "per_host holds at every host"
+    );
+    assert!(
+        server.peak_requests() <= 16,
+        "concurrency holds over all hosts"
+    );
+    assert!(
+        server.peak_requests() > 2,
+        "fetches of other hosts run while one host's are at its limit"
+    );
+}
+
+#[test]
+fn a_connection_no_later_fetch_of_its_host_would_reuse_is_closed() {
+    let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let heard = Arc::clone(&asked);
+    let server = Server::start(move |req| {
+        let close = req
+            .header("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        heard.lock().unwrap().push(close);
+        feed_for(req)
+    });
+    // One at a time, so the server hears them in the order they were let go.
+    let toml = numbered_feeds(3, |f| server.url(&format!("/feed/{f}")))
+        .replace("[fetch]\n", "[fetch]\nper_host = 1\n");
+    let site = TestSite::new(&toml);
+    let report = build(&site);
+    assert!(report.feeds.iter().all(|f| f.status.as_str() == "ok"));
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [false, false, true],
+        "the first two hand their connection on; the host's last fetch closes it"
+    );
 }

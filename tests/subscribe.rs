@@ -413,7 +413,7 @@ fn import_opml_keeps_a_new_feeds_toml_s_commented_options_above_the_imported_fee
     let config = roundup::config::Config::parse(&uncommented, Path::new("feeds.toml"))
         .unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
     assert_eq!(config.feeds.len(), 2, "{uncommented}");
-    assert_eq!(config.fetch.concurrency.get(), 32);
+    assert_eq!(config.fetch.concurrency.get(), 512);
     assert_eq!(config.site.paginate.get(), 20);
     assert!(config.archive.publish);
     assert!(

@@ -6,7 +6,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,6 +22,8 @@ pub struct Req {
     pub path: String,
     /// Header names in lower case.
     pub headers: HashMap<String, String>,
+    /// The first request on its connection: a real network charged a round trip to open it.
+    pub new_connection: bool,
 }
 
 impl Req {
@@ -111,17 +113,69 @@ type Handler = Arc<dyn Fn(&Req) -> Reply + Send + Sync>;
 
 /// A running server; it stops when the test process ends.
 pub struct Server {
-    addr: SocketAddr,
+    addrs: Vec<SocketAddr>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    gauge: Arc<Mutex<Gauge>>,
+}
+
+/// Requests being answered at once, in all and per address, and connections opened.
+#[derive(Debug, Default)]
+struct Gauge {
+    now: usize,
+    peak: usize,
+    per_host: HashMap<IpAddr, (usize, usize)>,
+    connections: usize,
+    closed: usize,
+    peak_open: usize,
+}
+
+impl Gauge {
+    fn enter(&mut self, host: IpAddr) {
+        self.now += 1;
+        self.peak = self.peak.max(self.now);
+        let (now, peak) = self.per_host.entry(host).or_default();
+        *now += 1;
+        *peak = (*peak).max(*now);
+    }
+
+    fn leave(&mut self, host: IpAddr) {
+        self.now -= 1;
+        if let Some((now, _)) = self.per_host.get_mut(&host) {
+            *now -= 1;
+        }
+    }
+}
+
+/// Counts a request as being answered until it is dropped, however its answer ends.
+struct Answering {
+    gauge: Arc<Mutex<Gauge>>,
+    host: IpAddr,
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.gauge.lock().expect("not poisoned").leave(self.host);
+    }
 }
 
 impl Server {
     /// Starts a server on a free port of 127.0.0.1, answering every request with `handler`.
     pub fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Server {
+        Server::start_on(&[IpAddr::V4(Ipv4Addr::LOCALHOST)], handler)
+    }
+
+    /// Starts one server on a free port of each address (`127.0.0.2`, `127.0.0.3`, ... stand
+    /// in for many hosts: all of 127.0.0.0/8 is loopback), all answering with `handler`.
+    pub fn start_on(
+        ips: &[IpAddr],
+        handler: impl Fn(&Req) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let handler: Handler = Arc::new(handler);
         let hits = Arc::new(Mutex::new(HashMap::new()));
+        let gauge = Arc::new(Mutex::new(Gauge::default()));
         let (tx, rx) = std::sync::mpsc::channel();
-        let counted = Arc::clone(&hits);
+        let (counted, measured) = (Arc::clone(&hits), Arc::clone(&gauge));
+        let ips = ips.to_vec();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -129,28 +183,50 @@ impl Server {
                 .build()
                 .expect("a runtime");
             runtime.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
-                tx.send(listener.local_addr().expect("an address"))
-                    .expect("the test waits");
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let handler = Arc::clone(&handler);
-                    let hits = Arc::clone(&counted);
+                let mut addrs = Vec::with_capacity(ips.len());
+                for ip in ips {
+                    let listener = TcpListener::bind((ip, 0)).await.expect("a free port");
+                    addrs.push(listener.local_addr().expect("an address"));
+                    let (handler, hits, gauge) = (
+                        Arc::clone(&handler),
+                        Arc::clone(&counted),
+                        Arc::clone(&measured),
+                    );
                     tokio::spawn(async move {
-                        let _ = serve(stream, handler, hits).await;
+                        loop {
+                            let Ok((stream, _)) = listener.accept().await else {
+                                continue;
+                            };
+                            {
+                                let mut gauge = gauge.lock().expect("not poisoned");
+                                gauge.connections += 1;
+                                gauge.peak_open =
+                                    gauge.peak_open.max(gauge.connections - gauge.closed);
+                            }
+                            let (handler, hits, gauge) =
+                                (Arc::clone(&handler), Arc::clone(&hits), Arc::clone(&gauge));
+                            tokio::spawn(async move {
+                                let _ = serve(stream, handler, hits, gauge).await;
+                            });
+                        }
                     });
                 }
+                tx.send(addrs).expect("the test waits");
+                std::future::pending::<()>().await;
             });
         });
-        let addr = rx.recv().expect("the server starts");
-        Server { addr, hits }
+        let addrs = rx.recv().expect("the server starts");
+        Server { addrs, hits, gauge }
     }
 
-    /// An absolute URL on this server.
+    /// An absolute URL on this server (on its first address).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        self.url_on(0, path)
+    }
+
+    /// An absolute URL on the server at its `host`th address.
+    pub fn url_on(&self, host: usize, path: &str) -> String {
+        format!("http://{}{path}", self.addrs[host])
     }
 
     /// How many requests a path has had.
@@ -167,17 +243,72 @@ impl Server {
     pub fn total_hits(&self) -> usize {
         self.hits.lock().expect("not poisoned").values().sum()
     }
+
+    /// The most requests being answered at once, over all addresses.
+    pub fn peak_requests(&self) -> usize {
+        self.gauge.lock().expect("not poisoned").peak
+    }
+
+    /// The most requests being answered at once at any one address.
+    pub fn peak_requests_per_host(&self) -> usize {
+        let gauge = self.gauge.lock().expect("not poisoned");
+        gauge
+            .per_host
+            .values()
+            .map(|(_, peak)| *peak)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Starts the peaks again from what is being answered now, to measure one run of many.
+    pub fn reset_peaks(&self) {
+        let mut gauge = self.gauge.lock().expect("not poisoned");
+        gauge.peak = gauge.now;
+        gauge.peak_open = gauge.connections - gauge.closed;
+        for (now, peak) in gauge.per_host.values_mut() {
+            *peak = *now;
+        }
+    }
+
+    /// Connections accepted, over all addresses.
+    pub fn connections(&self) -> usize {
+        self.gauge.lock().expect("not poisoned").connections
+    }
+
+    /// The most connections open at once, over all addresses.
+    pub fn peak_open_connections(&self) -> usize {
+        self.gauge.lock().expect("not poisoned").peak_open
+    }
+
+    /// Connections open now, over all addresses.
+    pub fn open_connections(&self) -> usize {
+        let gauge = self.gauge.lock().expect("not poisoned");
+        gauge.connections - gauge.closed
+    }
 }
 
 async fn serve(
     mut stream: TcpStream,
     handler: Handler,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    gauge: Arc<Mutex<Gauge>>,
 ) -> std::io::Result<()> {
+    let _open = Open(Arc::clone(&gauge));
+    let host = stream.local_addr()?.ip();
+    let mut new_connection = true;
     loop {
-        let Some(req) = read_request(&mut stream).await? else {
+        let Some(mut req) = read_request(&mut stream).await? else {
             return Ok(());
         };
+        req.new_connection = std::mem::take(&mut new_connection);
+        gauge.lock().expect("not poisoned").enter(host);
+        let _answering = Answering {
+            gauge: Arc::clone(&gauge),
+            host,
+        };
+        let close = req
+            .header("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         *hits
             .lock()
             .expect("not poisoned")
@@ -220,6 +351,18 @@ async fn serve(
             }
         }
         stream.flush().await?;
+        if close {
+            return stream.shutdown().await;
+        }
+    }
+}
+
+/// Counts a connection as open until its task ends.
+struct Open(Arc<Mutex<Gauge>>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.lock().expect("not poisoned").closed += 1;
     }
 }
 
@@ -249,6 +392,7 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Req>> {
         method,
         path,
         headers,
+        new_connection: false,
     }))
 }
 
