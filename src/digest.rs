@@ -54,6 +54,13 @@ impl Hasher {
         self
     }
 
+    /// Adds bytes with no length before them, for a stream that frames itself (JSON, ended
+    /// by a marker no JSON holds).
+    pub fn raw(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update(bytes);
+        self
+    }
+
     /// Adds a string.
     pub fn str(&mut self, text: &str) -> &mut Self {
         self.bytes(text.as_bytes())
