@@ -182,3 +182,32 @@ fn an_incremental_build_makes_the_same_site_as_one_from_scratch() {
     let back = assert_same_as_from_scratch(&site, "the theme back as it was");
     assert!(back.output.incremental);
 }
+
+#[test]
+fn each_language_keys_its_own_pages() {
+    let site = TestSite::new(
+        "languages = [\"en-GB\", \"cy\"]\n[site.title]\nen-GB = \"Team notes\"\ncy = \"Nodiadau'r tîm\"\n",
+    );
+    let toml = std::fs::read_to_string(site.root().join("feeds.toml")).unwrap();
+    site.write("feeds.toml", &toml.replace("title = \"Test notes\"\n", ""));
+    site.post("hello", "2026-11-02", "tags: [data]\n", "An English post.");
+    site.post("croeso", "2026-11-03", "lang: cy\n", "Dyma gofnod.");
+    assert_same_as_from_scratch(&site, "first build");
+    let again = assert_same_as_from_scratch(&site, "nothing changed");
+    // One pulse page in each language is made again.
+    assert_eq!(again.render.reused, again.render.pages - 2);
+
+    // A Welsh string changes every Welsh page, and the English 404 (it speaks Welsh too).
+    site.write("i18n/cy.toml", "[nav]\nlatest = \"Y diweddaraf un\"\n");
+    let welsh = assert_same_as_from_scratch(&site, "a Welsh string changed");
+    assert!(site.read("cy/index.html").contains("Y diweddaraf un"));
+    let rendered = welsh.render.pages - welsh.render.reused;
+    assert!(rendered < welsh.render.pages, "{:?}", welsh.render);
+
+    let toml = std::fs::read_to_string(site.root().join("feeds.toml")).unwrap();
+    site.write(
+        "feeds.toml",
+        &toml.replace("cy = \"Nodiadau'r tîm\"", "cy = \"Nodiadau\""),
+    );
+    assert_same_as_from_scratch(&site, "the Welsh title changed");
+}

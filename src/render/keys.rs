@@ -9,8 +9,8 @@
 //! the template will see it. A post's card, which many listings share, is hashed once and the
 //! listings hash its digest.
 //!
-//! Safety over speed: the global digest takes the whole configuration and every language whole
-//! (their `Debug` forms), not only the parts known to be read today, so that a new setting a
+//! Safety over speed: the global digest takes the whole configuration and the page's language
+//! whole (their `Debug` forms), not only the parts known to be read today, so that a new setting a
 //! filter starts to read cannot leave a stale page behind. At worst a change nobody sees makes
 //! every page again.
 //!
@@ -30,9 +30,9 @@ const FORMAT: &str = "roundup page keys 1";
 
 /// What every page of `language` is made from: roundup's version, every template, the whole
 /// configuration (the filters read its time zone, the views its settings), the site's root
-/// links, and every language of the site (the catalogue as `t` and in the filters, the title,
-/// the prefix and links; the others for the links between translations). Anything put in the
-/// templates' global context or read by a filter must be reachable from here.
+/// links, and the page's language whole (the catalogue as `t` and in the filters, the title,
+/// the prefix and links), with the others' tags and addresses. Anything put in the templates'
+/// global context or read by a filter must be reachable from here.
 pub(super) fn global(
     theme: &Theme,
     config: &Config,
@@ -49,8 +49,17 @@ pub(super) fn global(
     hasher
         .str(&format!("{config:?}"))
         .str(&format!("{root:?}"))
-        .str(&format!("{languages:?}"))
         .str(&format!("{language:?}"));
+    // The others' catalogues are not here: a page shows another language only through its
+    // context (the links between translations, the 404's other messages), which its own key
+    // hashes. Their tags and addresses are, in case.
+    hasher.u64(languages.len() as u64);
+    for other in languages {
+        hasher
+            .str(other.tag())
+            .str(&other.prefix)
+            .str(&format!("{:?}", other.links));
+    }
     hasher.finish()
 }
 
