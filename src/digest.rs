@@ -6,6 +6,10 @@
 
 use sha2::{Digest as _, Sha256};
 
+/// Which roundup made something: its version and a digest of the sources it was built from
+/// (see `build.rs`), so that what one build keeps for the next is never taken by other code.
+pub const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("ROUNDUP_BUILD_DIGEST"));
+
 /// A digest of some bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Digest(pub [u8; 16]);

@@ -50,6 +50,11 @@ fn fetch(site: &TestSite) {
 /// and byte for byte.
 fn assert_same_as_from_scratch(site: &TestSite, step: &str) -> BuildReport {
     let report = site.build().unwrap_or_else(|e| panic!("{step}: {e}"));
+    // From scratch means the local posts too: read from their Markdown, not the cache.
+    let cache = site.root().join(".roundup").join(roundup::post_cache::DIR);
+    if cache.exists() {
+        std::fs::remove_dir_all(&cache).unwrap();
+    }
     let fresh = tempfile::tempdir().unwrap();
     let mut settings = site.settings();
     settings.output = fresh.path().join("public");
@@ -68,8 +73,8 @@ fn assert_same_as_from_scratch(site: &TestSite, step: &str) -> BuildReport {
         );
     }
     println!(
-        "{step}: {} pages, {} carried over, {} files written",
-        report.render.pages, report.render.reused, report.output.written
+        "{step}: {} pages, {} carried over, {} files written, {} posts from the cache",
+        report.render.pages, report.render.reused, report.output.written, report.cached_posts
     );
     report
 }
@@ -100,6 +105,7 @@ fn an_incremental_build_makes_the_same_site_as_one_from_scratch() {
 
     let again = assert_same_as_from_scratch(&site, "nothing changed");
     assert!(again.output.incremental);
+    assert_eq!(again.cached_posts, 30, "every local post from the cache");
     // The pulse page is always made (it counts from "now"); the rest is carried over.
     assert_eq!(
         again.render.reused,
@@ -113,6 +119,7 @@ fn an_incremental_build_makes_the_same_site_as_one_from_scratch() {
         "---\ntitle: \"Post five, retitled\"\ndate: 2026-03-06T10:00:00Z\ntags: [topic-1]\n---\nPost 5 about zebrafish and research.\n",
     );
     let retitled = assert_same_as_from_scratch(&site, "a post retitled");
+    assert_eq!(retitled.cached_posts, 29, "all but the one retitled");
     let showing = |text: &str| {
         snapshot(&site.public())
             .iter()
@@ -173,6 +180,28 @@ fn an_incremental_build_makes_the_same_site_as_one_from_scratch() {
     );
     assert_same_as_from_scratch(&site, "the time zone changed");
     assert!(showing("29 March 2026") > 0);
+
+    // Every cached post damaged a different way: each is read from its Markdown again.
+    let cache = site.root().join(".roundup").join(roundup::post_cache::DIR);
+    let mut damaged = 0;
+    for (i, entry) in std::fs::read_dir(&cache).unwrap().enumerate() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let bad = match i % 3 {
+            0 => bytes[..bytes.len() / 2].to_vec(),
+            1 => String::from_utf8(bytes)
+                .unwrap()
+                .replace("zebrafish", "zebrafinch")
+                .into_bytes(),
+            _ => b"{}".to_vec(),
+        };
+        std::fs::write(&path, bad).unwrap();
+        damaged += 1;
+    }
+    assert!(damaged >= 30, "every local post was cached: {damaged}");
+    let reread = assert_same_as_from_scratch(&site, "the post cache damaged");
+    assert_eq!(reread.cached_posts, 0);
+    assert_eq!(showing("zebrafinch"), 0);
 
     std::fs::remove_file(site.root().join("content/post-12.md")).unwrap();
     assert_same_as_from_scratch(&site, "a post removed");

@@ -49,8 +49,9 @@ pub(crate) fn build(report: &BuildReport, offline: bool) {
     );
     let reused = report.render.reused;
     println!(
-        "  pages: {} rendered, {reused} carried over from the last build (made from the same inputs)",
+        "  pages: {} rendered, {reused} carried over from the last build (made from the same inputs); {} read from the cache",
         report.render.pages.saturating_sub(reused),
+        count(report.cached_posts, "local post", "local posts"),
     );
     archive(report);
     let search = &report.render.search;

@@ -28,7 +28,7 @@ use crate::digest::{Digest, Hasher};
 /// Changes when the way keys are made changes, so that keys of an older way never match.
 const FORMAT: &str = "roundup page keys 1";
 
-/// What every page of `language` is made from: roundup's version, every template, the whole
+/// What every page of `language` is made from: roundup's version and sources, every template, the whole
 /// configuration (the filters read its time zone, the views its settings), the site's root
 /// links, and the page's language whole (the catalogue as `t` and in the filters, the title,
 /// the prefix and links), with the others' tags and addresses. Anything put in the templates'
@@ -41,7 +41,7 @@ pub(super) fn global(
     language: &Language,
 ) -> Digest {
     let mut hasher = Hasher::new();
-    hasher.str(FORMAT).str(env!("CARGO_PKG_VERSION"));
+    hasher.str(FORMAT).str(crate::digest::BUILD);
     hasher.u64(theme.templates.len() as u64);
     for (name, source) in &theme.templates {
         hasher.str(name).str(source);
