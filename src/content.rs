@@ -16,6 +16,7 @@ use crate::guard::guarded;
 use crate::links::{self, PostLink};
 use crate::markdown;
 use crate::post::{Image, Post, Source};
+use crate::post_cache::{self, PostCache};
 use crate::sanitize::first_image;
 use crate::slug::slugify;
 
@@ -148,6 +149,16 @@ impl fmt::Display for ContentError {
 
 /// Reads every post under `<root>/content`, in path order; a missing folder means no posts.
 pub fn load(root: &Path, tz: Tz) -> Result<Vec<Post>, ContentError> {
+    load_with(root, tz, None)
+}
+
+/// [`load`], taking posts whose file did not change from `cache` rather than parsing and
+/// rendering them again, and keeping the others there for the next build.
+pub fn load_with(
+    root: &Path,
+    tz: Tz,
+    cache: Option<&PostCache>,
+) -> Result<Vec<Post>, ContentError> {
     let dir = root.join(DIR);
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -179,16 +190,27 @@ pub fn load(root: &Path, tz: Tz) -> Result<Vec<Post>, ContentError> {
                 line: 1,
                 message: format!("cannot read: {e}"),
             })?;
+            let key = cache.map(|_| post_cache::key(&text, &relative, tz));
+            if let Some(hit) = cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
+                return Ok(hit);
+            }
             // A bug of ours that one post trips costs that post, named, not the build.
-            guarded(|| read(&text, relative.clone(), tz)).unwrap_or_else(|panicked| {
+            let parsed = guarded(|| read(&text, relative.clone(), tz)).unwrap_or_else(|panicked| {
                 Err(PostError {
                     path: relative,
                     line: 1,
                     message: panicked.to_string(),
                 })
-            })
+            });
+            if let (Ok((post, links)), Some(cache), Some(key)) = (&parsed, cache, &key) {
+                cache.put(key, post, links);
+            }
+            parsed
         })
         .collect();
+    if let Some(cache) = cache {
+        cache.prune();
+    }
     let mut posts = Vec::with_capacity(results.len());
     let mut post_links = Vec::new();
     for result in results {

@@ -6,6 +6,10 @@
 
 use sha2::{Digest as _, Sha256};
 
+/// Which roundup made something: its version and a digest of the sources it was built from
+/// (see `build.rs`), so that what one build keeps for the next is never taken by other code.
+pub const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("ROUNDUP_BUILD_DIGEST"));
+
 /// A digest of some bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Digest(pub [u8; 16]);
@@ -50,6 +54,13 @@ impl Hasher {
     /// Adds some bytes.
     pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
         self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// Adds bytes with no length before them, for a stream that frames itself (JSON, ended
+    /// by a marker no JSON holds).
+    pub fn raw(&mut self, bytes: &[u8]) -> &mut Self {
         self.0.update(bytes);
         self
     }

@@ -25,6 +25,7 @@ pub mod opml;
 pub mod output;
 pub mod plain_text;
 pub mod post;
+pub mod post_cache;
 pub mod published;
 pub mod refresh;
 pub mod render;

@@ -47,6 +47,12 @@ pub(crate) fn build(report: &BuildReport, offline: bool) {
         report.output.unchanged,
         report.output.bytes as f64 / 1e6
     );
+    let reused = report.render.reused;
+    println!(
+        "  pages: {} rendered, {reused} carried over from the last build (made from the same inputs); {} read from the cache",
+        report.render.pages.saturating_sub(reused),
+        count(report.cached_posts, "local post", "local posts"),
+    );
     archive(report);
     let search = &report.render.search;
     let how = if search.reused {

@@ -87,6 +87,9 @@ pub struct BuildReport {
     pub local_posts: usize,
     /// Remote posts published.
     pub remote_posts: usize,
+    /// Local posts taken from the cache of posts already read (their file unchanged), not
+    /// parsed and rendered again; drafts and future posts included.
+    pub cached_posts: usize,
     /// How each feed fared, in `feeds.toml` order.
     pub feeds: Vec<FeedHealth>,
     /// Posts left out: drafts and posts dated in the future.
@@ -167,11 +170,15 @@ pub fn run(
     });
     // Local posts are read while the feeds download.
     let (local, feeds) = std::thread::scope(|scope| {
-        let local = scope.spawn(|| content::load(&settings.root, config.site.timezone));
+        let local = scope.spawn(|| {
+            let cache = crate::post_cache::PostCache::new(&dir);
+            let posts = content::load_with(&settings.root, config.site.timezone, Some(&cache));
+            posts.map(|posts| (posts, cache.hits()))
+        });
         let feeds = refresh(&config, &mut archive, fetcher.as_ref(), settings.now);
         (local.join(), feeds)
     });
-    let local = local.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let (local, cached_posts) = local.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     let feeds = feeds?;
     let fetch_seconds = started.elapsed().as_secs_f64();
     let selection = Selection {
@@ -199,6 +206,7 @@ pub fn run(
     Ok(BuildReport {
         local_posts: site.posts.len() - remote_posts,
         remote_posts,
+        cached_posts,
         feeds,
         held_back: site.held_back,
         fetch_seconds,

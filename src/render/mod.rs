@@ -6,6 +6,7 @@
 mod charts;
 mod feeds;
 pub mod i18n;
+mod keys;
 mod media;
 mod pages;
 mod paginate;
@@ -109,6 +110,9 @@ pub enum RenderError {
 pub struct RenderStats {
     /// HTML pages.
     pub pages: usize,
+    /// Of them, how many were made from the same inputs as the previous build's and carried
+    /// over from it rather than rendered again.
+    pub reused: usize,
     /// Every file, pages included.
     pub files: usize,
     /// Seconds spent, search index included.
@@ -194,8 +198,9 @@ pub fn render(
     // the index no thread to run on.
     let (rendered, search) = std::thread::scope(|scope| {
         let search = scope.spawn(|| search::write(site, index, sink, runtime));
-        let rendered = (|| -> Result<(usize, Vec<sitemap::Address>), RenderError> {
+        let rendered = (|| -> Result<(usize, usize, Vec<sitemap::Address>), RenderError> {
             let mut pages = 0;
+            let mut reused = 0;
             let mut addresses = Vec::new();
             for language in &languages {
                 let tera = templates::load(theme, config, language, &root)?;
@@ -204,18 +209,21 @@ pub fn render(
                     language,
                     root: &root,
                 };
-                let plan = pages::Plan::new(views, config, &languages, &shards);
-                pages += plan.render_all(&tera, sink)?;
+                let global = keys::global(theme, config, &root, &languages, language);
+                let plan = pages::Plan::new(views, config, &languages, global, &shards);
+                let (made, carried) = plan.render_all(&tera, sink)?;
+                pages += made;
+                reused += carried;
                 addresses.extend(sitemap::addresses(site, &language.links, plan.pages()));
             }
-            Ok((pages, addresses))
+            Ok((pages, reused, addresses))
         })();
         let search = search
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (rendered, search)
     });
-    let ((html_pages, addresses), search) = (rendered?, search?);
+    let ((html_pages, reused, addresses), search) = (rendered?, search?);
     let sitemaps = sitemap::sitemaps(&addresses, &root);
     for (path, bytes) in &sitemaps {
         write(path, bytes)?;
@@ -235,6 +243,7 @@ pub fn render(
 
     Ok(RenderStats {
         pages: html_pages,
+        reused,
         files: html_pages + 4 + sitemaps.len() + theme.assets.len() + search.files,
         seconds: started.elapsed().as_secs_f64(),
         search,

@@ -3,15 +3,15 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera, Value};
+use tera::Value;
 
 use super::i18n::{Catalogue, Language};
+use super::keys::{PageContext, of_json};
 use super::paginate::{Pager, paginate};
 use super::syndication::{FeedLink, Items, Syndication, week_dates, week_label};
-use super::templates::report;
 use super::view::{Links, PagerView, Views, YearView};
-use super::{RenderError, Sink, emit};
 use crate::config::Config;
+use crate::digest::{Digest, Hasher};
 use crate::site::{PostIx, Term, paths};
 
 /// What kind of page is being rendered, as templates see it in `page.kind`.
@@ -65,7 +65,7 @@ pub(super) struct Page {
     /// What kind it is.
     pub kind: PageKind,
     template: &'static str,
-    context: Context,
+    context: PageContext,
 }
 
 /// The 404 page's message in another language.
@@ -87,7 +87,7 @@ struct List<'p> {
     feeds: Vec<FeedLink>,
     template: &'static str,
     /// Added to every page's data.
-    extra: Context,
+    extra: PageContext,
 }
 
 impl<'p> List<'p> {
@@ -103,7 +103,7 @@ impl<'p> List<'p> {
             } else {
                 "list.html"
             },
-            extra: Context::new(),
+            extra: PageContext::new(),
         }
     }
 }
@@ -115,8 +115,11 @@ pub(super) struct Plan<'a> {
     config: &'a Config,
     /// Every language of the site, for the links from a page to itself in the others.
     languages: &'a [Language],
-    /// Each post as a listing shows it, made once and shared by every list it is on.
-    cards: Vec<Value>,
+    /// Each post as a listing shows it, made once and shared by every list it is on, with its
+    /// digest (hashed once, not on every list).
+    cards: Vec<(Value, Option<Digest>)>,
+    /// What every page of this language is made from (see [`super::keys::global`]).
+    global: Digest,
     pages: Vec<Page>,
     feeds: Vec<Syndication>,
     /// The whole site's feeds, offered on every page.
@@ -128,13 +131,17 @@ impl<'a> Plan<'a> {
         views: Views<'a>,
         config: &'a Config,
         languages: &'a [Language],
+        global: Digest,
         shards: &[String],
     ) -> Self {
         let cards = views
             .site
             .posts
             .par_iter()
-            .map(|p| Value::from_serializable(&views.post(p, false)))
+            .map(|p| {
+                let card = views.post(p, false);
+                (Value::from_serializable(&card), of_json(&card))
+            })
             .collect();
         let whole_site = Syndication {
             dir: paths::HOME.to_string(),
@@ -148,6 +155,7 @@ impl<'a> Plan<'a> {
             config,
             languages,
             cards,
+            global,
             pages: Vec::new(),
         };
         let site = views.site;
@@ -160,7 +168,7 @@ impl<'a> Plan<'a> {
         plan.weeks();
         plan.authors();
         plan.pulse();
-        let mut search = Context::new();
+        let mut search = PageContext::new();
         let strings = plan.strings();
         search.insert("filters", &super::search::filter_menus(site, strings));
         // The search page merges every shard of the index, newest first.
@@ -174,7 +182,7 @@ impl<'a> Plan<'a> {
             search,
         );
         let title = strings.text("titles.not_found");
-        let mut not_found = Context::new();
+        let mut not_found = PageContext::new();
         not_found.insert("others", &plan.not_found_elsewhere());
         plan.single(
             paths::NOT_FOUND,
@@ -215,58 +223,11 @@ impl<'a> Plan<'a> {
         &self.pages
     }
 
-    /// Renders every page, the posts' own included, and every feed, through `sink`; returns
-    /// how many pages.
-    pub(super) fn render_all(&self, tera: &Tera, sink: &dyn Sink) -> Result<usize, RenderError> {
-        let render = |path: &str, template: &str, context: &Context| {
-            let html = tera
-                .render(template, context)
-                .map_err(|e| RenderError::Template {
-                    page: path.to_string(),
-                    message: report(&e),
-                })?;
-            let file = paths::output_file(&paths::within(&self.views.language.prefix, path));
-            emit(sink, &file, html.as_bytes())
-        };
-        self.pages
-            .par_iter()
-            .try_for_each(|page| render(&page.path, page.template, &page.context))?;
-        self.feeds.par_iter().try_for_each(|feed| {
-            for (path, bytes) in feed.files(self.views.site, self.config, self.views.language) {
-                emit(
-                    sink,
-                    &paths::within(&self.views.language.prefix, &path),
-                    &bytes,
-                )?;
-            }
-            Ok::<_, RenderError>(())
-        })?;
-        let posts = &self.views.site.posts;
-        (0..posts.len()).into_par_iter().try_for_each(|i| {
-            let post = &posts[i];
-            let view = self.views.post(post, true);
-            let mut context = Context::new();
-            context.insert("page", &self.post_meta(post, &view));
-            context.insert("post", &view);
-            context.insert_value(
-                "newer",
-                i.checked_sub(1)
-                    .map_or(Value::none(), |n| self.cards[n].clone()),
-            );
-            context.insert_value(
-                "older",
-                self.cards.get(i + 1).cloned().unwrap_or_else(Value::none),
-            );
-            render(&post.path, "post.html", &context)
-        })?;
-        Ok(self.pages.len() + posts.len())
-    }
-
     fn links(&self) -> &'a Links {
         self.views.links()
     }
 
-    fn push(&mut self, path: String, kind: PageKind, template: &'static str, context: Context) {
+    fn push(&mut self, path: String, kind: PageKind, template: &'static str, context: PageContext) {
         self.pages.push(Page {
             path,
             kind,
@@ -281,7 +242,7 @@ impl<'a> Plan<'a> {
         kind: PageKind,
         title: &str,
         template: &'static str,
-        mut context: Context,
+        mut context: PageContext,
     ) {
         context.insert("page", &self.meta(kind, Some(title.to_string()), path, &[]));
         self.push(path.to_string(), kind, template, context);
@@ -314,19 +275,32 @@ impl<'a> Plan<'a> {
                 &self.meta(list.kind, title, &pager.path, &list.feeds),
             );
             context.insert("feeds", &list.feeds);
-            context.insert_value("posts", self.cards_of(pager.posts));
+            let (cards, digest) = self.cards_of(pager.posts);
+            context.insert_known("posts", cards, digest);
             context.insert("pager", &PagerView::new(&pager, self.links()));
             self.push(pager.path, list.kind, list.template, context);
         }
     }
 
-    fn cards_of(&self, posts: &[PostIx]) -> Value {
-        Value::from(
-            posts
-                .iter()
-                .map(|&i| self.cards[i.0].clone())
-                .collect::<Vec<_>>(),
-        )
+    /// The cards of `posts`, and a digest of them all (none if one card has none).
+    fn cards_of(&self, posts: &[PostIx]) -> (Value, Option<Digest>) {
+        let mut hasher = Hasher::new();
+        hasher.u64(posts.len() as u64);
+        let mut keyed = true;
+        let cards: Vec<Value> = posts
+            .iter()
+            .map(|&i| {
+                let (card, digest) = &self.cards[i.0];
+                match digest {
+                    Some(digest) => {
+                        hasher.digest(digest);
+                    }
+                    None => keyed = false,
+                }
+                card.clone()
+            })
+            .collect();
+        (Value::from(cards), keyed.then(|| hasher.finish()))
     }
 
     /// The index of a taxonomy, and a list for each of its terms that has a page.
@@ -340,7 +314,7 @@ impl<'a> Plan<'a> {
                 PageKind::Category,
             ),
         };
-        let mut context = Context::new();
+        let mut context = PageContext::new();
         context.insert("terms", &self.views.term_counts(terms));
         let strings = self.strings();
         self.single(dir, index, strings.text(heading), "terms.html", context);
@@ -355,7 +329,7 @@ impl<'a> Plan<'a> {
     fn archive(&mut self) {
         let site = self.views.site;
         let years: Vec<YearView> = site.years.iter().map(|y| self.views.year(y)).collect();
-        let mut context = Context::new();
+        let mut context = PageContext::new();
         context.insert("years", &years);
         let strings = self.strings();
         let title = strings.text("titles.archive");
@@ -407,7 +381,7 @@ impl<'a> Plan<'a> {
                 .then_with(|| a.feed.name().cmp(b.feed.name()))
         });
         let views: Vec<_> = order.iter().map(|s| self.views.source(s)).collect();
-        let mut context = Context::new();
+        let mut context = PageContext::new();
         context.insert("sources", &views);
         let title = self.strings().text("titles.blogs");
         self.single(
@@ -439,7 +413,7 @@ impl<'a> Plan<'a> {
             .iter()
             .map(|o| self.views.organisation(o))
             .collect();
-        let mut context = Context::new();
+        let mut context = PageContext::new();
         context.insert("organisations", &list);
         let kind = PageKind::Organisations;
         let title = self.strings().text("titles.organisations");
@@ -501,7 +475,7 @@ impl<'a> Plan<'a> {
         };
         let feeds = digest.links(self.links());
         self.feeds.push(digest);
-        let mut context = Context::new();
+        let mut context = PageContext::new();
         context.insert("weeks", &views);
         context.insert("feeds", &feeds);
         let title = Some(self.strings().text("titles.weeknotes").to_string());
@@ -516,13 +490,14 @@ impl<'a> Plan<'a> {
             context,
         );
         for (i, week) in site.weeks.iter().enumerate() {
-            let mut context = Context::new();
+            let mut context = PageContext::new();
             context.insert("week", &views[i]);
             // Weeks are newest first: the one before in the list is the newer.
             context.insert("newer", &i.checked_sub(1).map(|n| &views[n]));
             context.insert("older", &views.get(i + 1));
             context.insert("feeds", &feeds);
-            context.insert_value("posts", self.cards_of(&week.posts));
+            let (cards, digest) = self.cards_of(&week.posts);
+            context.insert_known("posts", cards, digest);
             let label = week_label(week, self.strings());
             let title = self.strings().fill("titles.week", &[("week", &label)]);
             context.insert(
@@ -552,5 +527,6 @@ fn numbered(title: &str, pager: &Pager<'_>, strings: &Catalogue) -> String {
 
 mod meta;
 mod people;
+mod render;
 #[cfg(test)]
 mod tests;

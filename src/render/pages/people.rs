@@ -2,9 +2,9 @@
 //! with their feeds, and the pulse page's charts.
 
 use serde::Serialize;
-use tera::Context;
 
 use super::{List, PageKind, Plan};
+use crate::render::keys::PageContext;
 use crate::render::pulse::PulseView;
 use crate::site::{SourceIx, paths};
 
@@ -20,7 +20,7 @@ impl Plan<'_> {
     pub(super) fn authors(&mut self) {
         let site = self.views.site;
         let strings = self.strings();
-        let mut context = Context::new();
+        let mut context = PageContext::new();
         context.insert("terms", &self.views.term_counts(&site.authors));
         let title = strings.text("titles.authors");
         self.single(
@@ -64,7 +64,7 @@ impl Plan<'_> {
 
     /// The pulse page.
     pub(super) fn pulse(&mut self) {
-        let mut context = Context::new();
+        let mut context = PageContext::new();
         context.insert("pulse", &PulseView::new(self.views.site, self.links()));
         let title = self.strings().text("titles.pulse");
         self.single(paths::PULSE, PageKind::Pulse, title, "pulse.html", context);

@@ -45,6 +45,7 @@ fn planned() -> Vec<(String, PageKind, &'static str)> {
         },
         &config,
         &languages,
+        crate::digest::Digest::default(),
         &[],
     );
     plan.pages()
