@@ -608,6 +608,8 @@ struct SiteResult {
     offline: Run,
     /// [`GROWING`] feeds gained an entry each, rebuilt into the same `public/`.
     hourly: Run,
+    /// One local post's title changed, rebuilt offline into the same `public/`.
+    retitled: Run,
     output_mib: f64,
     pages: u64,
     /// What a browser downloads from `pagefind/` for one query for a word in nearly every
@@ -639,6 +641,8 @@ fn site_scenario(out: &Path, posts: usize) -> SiteResult {
         new_entries, GROWING as u64,
         "the hourly build finds one new entry in each growing feed"
     );
+    retitle_one_post(&dir);
+    let retitled = roundup(&dir, &["--offline"]);
     let public = dir.join("public");
     SiteResult {
         posts,
@@ -651,7 +655,21 @@ fn site_scenario(out: &Path, posts: usize) -> SiteResult {
         rerun_304,
         offline,
         hourly,
+        retitled,
     }
+}
+
+/// Changes the title of the oldest local post, as an author fixing a typo would.
+fn retitle_one_post(dir: &Path) {
+    let content = dir.join("content/posts");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&content)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let file = &files[0];
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::write(file, text.replacen("title: \"", "title: \"Retitled: ", 1)).unwrap();
 }
 
 /// Serves a built site and searches it in Chromium with `tests/browser/browser.mjs`: the bytes
@@ -835,10 +853,10 @@ fn write_site_table(report: &mut String, rows: &[SiteResult]) {
         "## Whole builds (local posts + 100 feeds of 10 items at 20 ms)\n"
     )
     .unwrap();
-    writeln!(report, "| posts | remote | pages | cold build (fetch / render / total) | peak | all-304 rerun (fetch / total) | offline rebuild | peak | hourly build ({GROWING} new entries) | peak | search index (time, size) | shards built: cold / hourly (slowest) | one query downloads: common / rare word | output |").unwrap();
+    writeln!(report, "| posts | remote | pages | cold build (fetch / render / total) | peak | all-304 rerun (fetch / total) | offline rebuild | peak | hourly build ({GROWING} new entries) | peak | one post retitled (offline) | peak | search index (time, size) | shards built: cold / hourly (slowest) | one query downloads: common / rare word | output |").unwrap();
     writeln!(
         report,
-        "|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---|---|---|---:|"
+        "|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|"
     )
     .unwrap();
     for r in rows {
@@ -849,7 +867,7 @@ fn write_site_table(report: &mut String, rows: &[SiteResult]) {
         let kib = |k: Option<f64>| k.map_or_else(|| "–".to_string(), |k| format!("{k:.0} KiB"));
         writeln!(
             report,
-            "| {} | {} | {} | {:.2} s / {:.2} s / {:.2} s | {:.0} MiB | {:.2} s / {:.2} s | {:.2} s | {:.0} MiB | {:.2} s | {:.0} MiB | {:.2} s, {:.1} MiB | {} / {} | {} / {} | {:.0} MiB |",
+            "| {} | {} | {} | {:.2} s / {:.2} s / {:.2} s | {:.0} MiB | {:.2} s / {:.2} s | {:.2} s | {:.0} MiB | {:.2} s | {:.0} MiB | {:.2} s | {:.0} MiB | {:.2} s, {:.1} MiB | {} / {} | {} / {} | {:.0} MiB |",
             r.posts,
             r.remote,
             r.pages,
@@ -863,6 +881,8 @@ fn write_site_table(report: &mut String, rows: &[SiteResult]) {
             r.offline.peak_mib,
             r.hourly.seconds,
             r.hourly.peak_mib,
+            r.retitled.seconds,
+            r.retitled.peak_mib,
             search["seconds"].as_f64().unwrap_or(f64::NAN),
             search["bytes"].as_f64().unwrap_or(f64::NAN) / 1_048_576.0,
             shards_built(&r.cold),
