@@ -6,14 +6,17 @@
 //! resolves relative links against the entry's address, moves headings below the page's own
 //! `h1`, loads images lazily over https and drops tracking pixels.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use ammonia::{Builder, UrlRelative};
-use lol_html::html_content::{ContentType, Element, TextType};
-use lol_html::{HtmlRewriter, Settings, doc_text, element};
+use lol_html::html_content::{ContentType, Element, TextChunk, TextType};
+use lol_html::{HtmlRewriter, Settings, doc_text, element, end_tag, text};
 use url::Url;
 
+use crate::guard::MAX_DEPTH;
 use crate::post::Image;
 
 /// Elements a blog post may use.
@@ -163,37 +166,78 @@ impl Sanitizer {
 
 /// Text longer than this is cut into pieces of about this many bytes before ammonia sees it.
 const TEXT_PIECE: usize = 1024;
-/// Attribute values longer than this are dropped before ammonia sees them: no allowed
-/// attribute (a link, an image source, a title) is anywhere near as long.
+/// Attribute values longer than this are dropped before ammonia sees them, and links longer
+/// than this once resolved after: no allowed attribute (a link, an image source, a title) is
+/// anywhere near as long. Values are measured as a browser reads them, with their character
+/// references decoded, because ammonia writes `<` as `&lt;`: measured as written, a value
+/// would pass once and be dropped when cleaned again.
 const ATTRIBUTE_MAX: usize = 4096;
+
+fn too_long(value: &str) -> bool {
+    value.len() > ATTRIBUTE_MAX && html_escape::decode_html_entities(value).len() > ATTRIBUTE_MAX
+}
+
+/// What holds each piece of a long text: an element of a name no one uses, which ammonia
+/// drops, keeping the text. Text inside an element stays inside it wherever it is: put
+/// directly in a table, a browser moves it out before the table (where pieces cut apart by
+/// comments, which stay in the table, would join again), but not the element's own text.
+const PIECE_OPEN: &str = "<x-piece>";
+const PIECE_CLOSE: &str = "</x-piece>";
+
+/// Elements whose content a browser reads as raw text, and whose tags ammonia drops while
+/// keeping that text.
+const RAW_TEXT_KEPT: &str = "xmp, noembed, noframes, plaintext";
+
+/// Elements whose end tag HTML lets a writer leave out.
+const OPTIONAL_END: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body",
+];
 
 /// The HTML as ammonia can clean it in time in proportion to its length.
 ///
 /// html5ever's serialiser (inside ammonia) escapes a text node or an attribute in time that
 /// grows with its length times its ampersands and non-breaking spaces (each one scans on to the
 /// next `<` or `>`): a feed entry of a megabyte of `&` held the sanitiser for most of a minute,
-/// and a feed may be 20 MiB. Long text is cut into pieces by empty comments, which ammonia drops
-/// (it strips comments), leaving the pieces side by side: the same text, in short nodes. Cuts
-/// fall only in ordinary text, and never inside a character reference; a reading of the input
-/// that differs from html5ever's costs at most a comment's worth of markup, which ammonia,
-/// still the only judge of what is safe, then cleans like any other.
+/// and a feed may be 20 MiB. Long text is cut into pieces, each in an element ammonia drops
+/// ([`PIECE_OPEN`]), leaving the pieces side by side: the same text, in short nodes. Cuts fall
+/// only in ordinary text, and never inside a character reference; a reading of the input that
+/// differs from html5ever's costs at most a piece's worth of markup, which ammonia, still the
+/// only judge of what is safe, then cleans like any other. The raw text of the elements whose tags ammonia
+/// drops and whose text it keeps ([`RAW_TEXT_KEPT`]) cannot be cut where it stands: those
+/// elements lose their tags here, and their text is written out escaped, then cut.
+///
+/// Elements nested deeper than [`MAX_DEPTH`] lose their tags and keep their content, since
+/// html5ever's tree builder takes time in the depth squared.
 fn bounded(html: &str) -> std::borrow::Cow<'_, str> {
     if html.len() <= TEXT_PIECE {
         return html.into();
     }
+    let mut open = Open::at_most(MAX_DEPTH);
+    let (mut node, mut raw_node) = (TextNode::default(), TextNode::default());
     let settings = Settings::new()
-        .append_document_content_handler(doc_text!(|text| {
-            if text.text_type() == TextType::Data && text.as_str().len() > TEXT_PIECE {
-                let pieces = cut(text.as_str());
-                text.replace(&pieces, ContentType::Html);
+        .append_document_content_handler(doc_text!(move |text| {
+            if text.text_type() == TextType::Data {
+                node.take(text, false);
             }
             Ok(())
         }))
-        .append_element_content_handler(element!("*", |el| {
+        .append_element_content_handler(element!(RAW_TEXT_KEPT, |el| {
+            el.remove_and_keep_content();
+            Ok(())
+        }))
+        .append_element_content_handler(text!(RAW_TEXT_KEPT, move |text| {
+            raw_node.take(text, true);
+            Ok(())
+        }))
+        .append_element_content_handler(element!("*", move |el| {
+            if nests(el) && open.enter(el)? {
+                el.remove_and_keep_content();
+            }
             let long: Vec<String> = el
                 .attributes()
                 .iter()
-                .filter(|a| a.value().len() > ATTRIBUTE_MAX)
+                .filter(|a| too_long(&a.value()))
                 .map(|a| a.name())
                 .collect();
             for name in long {
@@ -213,24 +257,95 @@ fn bounded(html: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Raw text with `<!---->` after every [`TEXT_PIECE`] bytes or so, at a point outside any
-/// character reference (`&amp;`, `&#38;`, `&#x26;`): one runs from `&` through letters, digits
-/// and `#` to an optional `;`.
-fn cut(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / TEXT_PIECE * 8);
-    let mut since = 0;
-    let mut in_reference = false;
+type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How many elements of a kind are open, as lol_html sees them, against the most there may be.
+#[derive(Debug)]
+struct Open {
+    now: Rc<Cell<usize>>,
+    most: usize,
+}
+
+impl Open {
+    fn at_most(most: usize) -> Open {
+        Open {
+            now: Rc::default(),
+            most,
+        }
+    }
+
+    /// Counts `el` in until its end tag, or tells that there are already as many open as
+    /// there may be (and does not count it).
+    fn enter(&mut self, el: &mut Element<'_, '_>) -> Result<bool, HandlerError> {
+        let now = Rc::clone(&self.now);
+        if now.get() >= self.most {
+            return Ok(true);
+        }
+        now.set(now.get() + 1);
+        el.on_end_tag(end_tag!(move |_| {
+            now.set(now.get().saturating_sub(1));
+            Ok(())
+        }))?;
+        Ok(false)
+    }
+}
+
+/// Whether `el` counts towards [`MAX_DEPTH`]. Elements whose end tag may be left out (`p`,
+/// `li`, `td`) do not: lol_html does not see them closed implicitly, and they cannot nest
+/// without a counted parent (`ul`, `table`) between them.
+fn nests(el: &Element<'_, '_>) -> bool {
+    el.can_have_content() && !OPTIONAL_END.contains(&&*el.tag_name())
+}
+
+/// One text node, gathered from the chunks lol_html hands it over in (a long run of text may
+/// come in many short ones) and written in their place at its last chunk, in pieces if long.
+#[derive(Debug, Default)]
+struct TextNode(String);
+
+impl TextNode {
+    /// Takes `chunk`, as it is or, for raw text that is to become ordinary text, `escape`d.
+    fn take(&mut self, chunk: &mut TextChunk<'_>, escape: bool) {
+        let last = chunk.last_in_text_node();
+        if last && self.0.is_empty() && !escape && chunk.as_str().len() <= TEXT_PIECE {
+            return;
+        }
+        if escape {
+            self.0.push_str(&html_escape::encode_text(chunk.as_str()));
+        } else {
+            self.0.push_str(chunk.as_str());
+        }
+        if last {
+            let text = std::mem::take(&mut self.0);
+            chunk.replace(&pieces(&text), ContentType::Html);
+        } else {
+            chunk.remove();
+        }
+    }
+}
+
+/// `text`, markup, cut into pieces of about [`TEXT_PIECE`] bytes, each in its own element, at
+/// points outside any character reference (`&amp;`, `&#38;`, `&#x26;`): one runs from `&`
+/// through letters, digits and `#` to an optional `;`.
+fn pieces(text: &str) -> Cow<'_, str> {
+    if text.len() <= TEXT_PIECE {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / TEXT_PIECE * 24);
+    out.push_str(PIECE_OPEN);
+    let (mut since, mut in_reference) = (0, false);
     for c in text.chars() {
         let continues = in_reference && (c.is_ascii_alphanumeric() || c == '#' || c == ';');
         if since >= TEXT_PIECE && !continues {
-            out.push_str("<!---->");
+            out.push_str(PIECE_CLOSE);
+            out.push_str(PIECE_OPEN);
             since = 0;
         }
         out.push(c);
         since += c.len_utf8();
         in_reference = c == '&' || (continues && c != ';');
     }
-    out
+    out.push_str(PIECE_CLOSE);
+    out.into()
 }
 
 /// The second pass; `None` only if lol_html rejects ammonia's own output, which it never should.
@@ -239,13 +354,24 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
         let Some(value) = el.get_attribute(attr) else {
             return;
         };
-        match absolute(&value, base) {
+        // Percent-encoding may make a link three times as long as it was written.
+        match absolute(&value, base).filter(|url| url.len() <= ATTRIBUTE_MAX) {
             Some(url) => el.set_attribute(attr, &url).unwrap_or_default(),
             None => el.remove_attribute(attr),
         }
     };
     let out = RefCell::new(Vec::with_capacity(html.len()));
+    // What html5ever nested deeper than `bounded` could see goes whole, content and all:
+    // its tags alone would leave orphans (a table's rows without the table) that a browser
+    // reads as another tree, and cleaning again must give what once gave.
+    let mut open = Open::at_most(MAX_DEPTH);
     let settings = Settings::new()
+        .append_element_content_handler(element!("*", move |el| {
+            if nests(el) && open.enter(el)? {
+                el.remove();
+            }
+            Ok(())
+        }))
         .append_element_content_handler(element!("a[href]", |el| {
             resolve(el, "href");
             Ok(())
@@ -274,11 +400,32 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
             el.set_attribute("loading", "lazy")?;
             Ok(())
         }));
+    // A heading inside a heading, or a link inside a link, loses its tags. ammonia leaves
+    // them when it drops a tag between the two (`<h1><font><h5>`), and html5ever when it
+    // gives up mending links tangled with blocks; a browser reading them again would close
+    // the outer one there, so cleaning twice would not give what once gave.
+    let (mut heading, mut link) = (Open::at_most(1), Open::at_most(1));
+    let settings = settings
+        .append_element_content_handler(element!("h1, h2, h3, h4, h5, h6", move |el| {
+            if heading.enter(el)? {
+                el.remove_and_keep_content();
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("a", move |el| {
+            if link.enter(el)? {
+                el.remove_and_keep_content();
+            }
+            Ok(())
+        }));
     // The page's title is its one `h1`: a post that uses `h1` moves every heading down a
     // level; one whose headings start at `h2` keeps them, so that none is skipped.
     // (ammonia writes tag names in lower case.)
     let settings = if html.contains("<h1") {
         settings.append_element_content_handler(element!("h1, h2, h3, h4, h5", |el| {
+            if el.removed() {
+                return Ok(());
+            }
             let next = match el.tag_name().as_str() {
                 "h1" => "h2",
                 "h2" => "h3",
@@ -383,11 +530,39 @@ mod tests {
     }
 
     #[test]
+    fn long_attributes_are_judged_alike_once_and_again() {
+        // Found by the mutation harness: a title of 2,048 `<` is 8,192 bytes once ammonia has
+        // written each as `&lt;`, and a link of 2,048 `{` three times as long once resolved.
+        let title = format!(r#"<p title="{}">t</p>"#, "<".repeat(2048));
+        let once = clean(&title);
+        assert!(once.contains(&"&lt;".repeat(2048)), "{once}");
+        assert_eq!(clean(&once), once);
+        let link = format!(
+            r#"<a href="{}">t</a><img src="{}">"#,
+            "{".repeat(2048),
+            "{".repeat(2048)
+        );
+        let once = clean(&link);
+        assert!(!once.contains("{") && !once.contains("%7B"), "{once}");
+        assert!(
+            !once.contains("<img"),
+            "an image without a source goes: {once}"
+        );
+        assert_eq!(clean(&once), once);
+    }
+
+    #[test]
     fn long_text_is_cut_outside_character_references_and_cleans_to_the_same_text() {
         let text = format!("{}&amp;&#x26;&#38;&nbsp;£ é", "word ".repeat(300)).repeat(40);
-        let cut = cut(&text);
-        assert!(cut.matches("<!---->").count() >= 40, "{cut}");
-        for piece in cut.split("<!---->") {
+        let cut = pieces(&text);
+        let inner = cut
+            .strip_prefix(PIECE_OPEN)
+            .and_then(|c| c.strip_suffix(PIECE_CLOSE))
+            .unwrap();
+        let between = format!("{PIECE_CLOSE}{PIECE_OPEN}");
+        assert_eq!(inner.replace(&between, ""), text);
+        assert!(inner.matches(&between).count() >= 40, "{cut}");
+        for piece in inner.split(&between) {
             // After the piece's last `&`, either nothing or more than a reference's letters.
             let Some(at) = piece.rfind('&') else { continue };
             let rest = &piece[at + 1..];
@@ -461,6 +636,31 @@ mod tests {
         assert_eq!(out, "<h2>A</h2><h3>B</h3><h6>E</h6><h6>F</h6>");
         // Headings that start at h2 stay: moving them would skip a level.
         assert_eq!(clean("<h2>B</h2><h3>C</h3>"), "<h2>B</h2><h3>C</h3>");
+    }
+
+    #[test]
+    fn a_heading_left_inside_a_heading_is_flattened_so_cleaning_settles() {
+        // Found by the mutation harness: ammonia drops `<font>`, leaving `<h5>` inside `<h1>`,
+        // which a browser would read as two headings side by side.
+        let once = clean("<h1>A<font><h5>B</h5></font>C</h1><h2>D</h2>");
+        assert_eq!(once, "<h2>ABC</h2><h3>D</h3>");
+        assert_eq!(clean(&once), once);
+    }
+
+    #[test]
+    fn a_link_left_inside_a_link_is_flattened_so_cleaning_settles() {
+        // Found by the mutation harness: html5ever stops mending a link tangled with eight
+        // blocks (copying it into each) and leaves the second link inside the last copy.
+        let once = clean(&format!(
+            r#"<a href="/1">x{}<a href="/2">y"#,
+            "<div>".repeat(8)
+        ));
+        let last = r#"<a href="https://blog.example/1" rel="noopener noreferrer">y</a></div>"#;
+        assert!(
+            once.ends_with(&format!("{last}{}", "</div>".repeat(7))),
+            "{once}"
+        );
+        assert_eq!(clean(&once), once);
     }
 
     #[test]

@@ -110,6 +110,7 @@ fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
     let started = Instant::now();
     let mut executed = 0usize;
     let mut slowest = Duration::ZERO;
+    let mut slowest_input = Vec::new();
     loop {
         let (input, how) = if executed < seeds.len() {
             (seeds[executed].clone(), vec!["seed as it is"])
@@ -133,7 +134,10 @@ fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
             Ok(Err(why)) => Some(why),
             Err(_) => Some(format!("took longer than {}s", timeout.as_secs())),
         };
-        slowest = slowest.max(began.elapsed());
+        if began.elapsed() > slowest {
+            slowest = began.elapsed();
+            slowest_input.clone_from(&input);
+        }
         executed += 1;
         if let Some(why) = failure {
             let dir = manifest().join("target/hostile");
@@ -147,11 +151,17 @@ fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
             );
         }
     }
+    // Kept to be profiled: the slowest input is where the next timeout will come from.
+    let dir = manifest().join("target/hostile");
+    let kept = dir.join(format!("{name}-slowest.bin"));
+    let _ = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&kept, &slowest_input));
     eprintln!(
-        "hostile {name}: {executed} inputs ({} seeds) in {:.1}s, slowest {:.2}s, seed {seed}",
+        "hostile {name}: {executed} inputs ({} seeds) in {:.1}s, slowest {:.2}s ({} bytes, kept as {}), seed {seed}",
         seeds.len(),
         started.elapsed().as_secs_f64(),
-        slowest.as_secs_f64()
+        slowest.as_secs_f64(),
+        slowest_input.len(),
+        kept.display()
     );
 }
 

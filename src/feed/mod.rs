@@ -119,6 +119,9 @@ pub enum Repair {
     },
     /// Some other broken markup (a stray `<`, a malformed tag), read as a browser would.
     Markup,
+    /// Elements nested deeper than [`MAX_DEPTH`](crate::guard::MAX_DEPTH): their tags were dropped and their text
+    /// kept, as browsers do, since parsing them costs time that grows with the depth squared.
+    TooDeep,
     /// A JSON Feed whose `version` is missing or not the specification's address.
     JsonVersion {
         /// The version given, if any (`1.1`).
@@ -171,6 +174,11 @@ impl fmt::Display for Repair {
                 write!(f, "undeclared namespace prefix {prefix}:")
             }
             Repair::Markup => f.write_str("broken markup"),
+            Repair::TooDeep => write!(
+                f,
+                "elements nested more than {} deep",
+                crate::guard::MAX_DEPTH
+            ),
             Repair::JsonVersion { given: None } => f.write_str("JSON Feed without a version"),
             Repair::JsonVersion { given: Some(v) } => {
                 write!(

@@ -9,17 +9,18 @@
 //! builder's own error messages do not say which element was at fault.
 
 use std::borrow::Cow;
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 
 use xml5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use xml5ever::tendril::StrTendril;
 use xml5ever::tokenizer::{
-    EndTag, ProcessResult, Token, TokenSink, XmlTokenizer, XmlTokenizerOpts,
+    EndTag, ProcessResult, StartTag, Token, TokenSink, XmlTokenizer, XmlTokenizerOpts,
 };
 use xml5ever::tree_builder::{XmlTreeBuilder, XmlTreeBuilderOpts};
 use xml5ever::{Attribute, QualName, TokenizerResult, buffer_queue::BufferQueue};
 
 use super::Repair;
+use crate::guard::MAX_DEPTH;
 
 /// An index into [`Tree::nodes`]; the document itself is node 0.
 pub(crate) type NodeId = usize;
@@ -241,48 +242,64 @@ impl Tree {
     /// The children of `id` as HTML: markup written unescaped into a feed element (RSS
     /// descriptions with raw `<p>`s, Atom's inline XHTML), written back as a browser reads it.
     pub(crate) fn inner_html(&self, id: NodeId) -> String {
+        // A stack rather than recursion: a hostile feed nests elements 100,000 deep.
+        enum Step {
+            Open(NodeId),
+            Close(xml5ever::LocalName),
+        }
         let mut out = String::new();
-        for &child in &self.nodes[id].children {
-            self.write_html(child, &mut out);
+        let mut stack: Vec<Step> = self.nodes[id]
+            .children
+            .iter()
+            .rev()
+            .map(|&c| Step::Open(c))
+            .collect();
+        while let Some(step) = stack.pop() {
+            let id = match step {
+                Step::Open(id) => id,
+                Step::Close(name) => {
+                    out.push_str("</");
+                    out.push_str(&name);
+                    out.push('>');
+                    continue;
+                }
+            };
+            let node = &self.nodes[id];
+            match &node.kind {
+                Kind::Text(text) => out.push_str(&html_escape::encode_text(text)),
+                Kind::Element => {
+                    let name = node.name.local.to_ascii_lowercase();
+                    Self::write_open_tag(&name, node, &mut out);
+                    if !VOID.contains(&name.as_str()) {
+                        stack.push(Step::Close(name));
+                    }
+                    stack.extend(node.children.iter().rev().map(|&c| Step::Open(c)));
+                }
+                Kind::Document | Kind::Dropped => {}
+            }
         }
         out
     }
 
-    fn write_html(&self, id: NodeId, out: &mut String) {
-        let node = &self.nodes[id];
-        match &node.kind {
-            Kind::Text(text) => out.push_str(&html_escape::encode_text(text)),
-            Kind::Element => {
-                let name = node.name.local.to_ascii_lowercase();
-                out.push('<');
-                out.push_str(&name);
-                for attr in &node.attrs {
-                    let prefix = attr.name.prefix.as_deref();
-                    // Namespace declarations and xml:base mean nothing in HTML.
-                    if prefix == Some("xmlns")
-                        || (prefix.is_none() && &*attr.name.local == "xmlns")
-                        || (prefix == Some("xml") && &*attr.name.local != "lang")
-                    {
-                        continue;
-                    }
-                    out.push(' ');
-                    out.push_str(&attr.name.local);
-                    out.push_str("=\"");
-                    out.push_str(&html_escape::encode_double_quoted_attribute(&attr.value));
-                    out.push('"');
-                }
-                out.push('>');
-                for &child in &node.children {
-                    self.write_html(child, out);
-                }
-                if !VOID.contains(&name.as_str()) {
-                    out.push_str("</");
-                    out.push_str(&name);
-                    out.push('>');
-                }
+    fn write_open_tag(name: &str, node: &Node, out: &mut String) {
+        out.push('<');
+        out.push_str(name);
+        for attr in &node.attrs {
+            let prefix = attr.name.prefix.as_deref();
+            // Namespace declarations and xml:base mean nothing in HTML.
+            if prefix == Some("xmlns")
+                || (prefix.is_none() && &*attr.name.local == "xmlns")
+                || (prefix == Some("xml") && &*attr.name.local != "lang")
+            {
+                continue;
             }
-            Kind::Document | Kind::Dropped => {}
+            out.push(' ');
+            out.push_str(&attr.name.local);
+            out.push_str("=\"");
+            out.push_str(&html_escape::encode_double_quoted_attribute(&attr.value));
+            out.push('"');
         }
+        out.push('>');
     }
 }
 
@@ -292,7 +309,11 @@ pub(crate) fn parse(text: &str, repairs: &mut Vec<Repair>) -> Tree {
     super::scan::scan(&text, &declared, repairs);
     let sink = Sink::new();
     let builder = XmlTreeBuilder::new(sink, XmlTreeBuilderOpts::default());
-    let tokenizer = XmlTokenizer::new(Watch { builder }, XmlTokenizerOpts::default());
+    let watch = Watch {
+        builder,
+        dropped: Cell::new(0),
+    };
+    let tokenizer = XmlTokenizer::new(watch, XmlTokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(&text));
     // The tree builder stops at every `<script>` for a browser to run it; there is none here.
@@ -306,9 +327,12 @@ pub(crate) fn parse(text: &str, repairs: &mut Vec<Repair>) -> Tree {
 }
 
 /// Passes tokens to the tree builder, noting first what an end tag or the end of the
-/// document will make it recover from.
+/// document will make it recover from, and holding back the tags of elements nested
+/// deeper than [`MAX_DEPTH`].
 struct Watch {
     builder: XmlTreeBuilder<NodeId, Sink>,
+    /// Start tags held back and not yet matched by an end tag.
+    dropped: Cell<usize>,
 }
 
 impl TokenSink for Watch {
@@ -317,6 +341,15 @@ impl TokenSink for Watch {
     fn process_token(&self, token: Token) -> ProcessResult<NodeId> {
         let sink = &self.builder.sink;
         match &token {
+            Token::Tag(tag) if tag.kind == StartTag && sink.open.borrow().len() >= MAX_DEPTH => {
+                sink.repair(Repair::TooDeep);
+                self.dropped.set(self.dropped.get() + 1);
+                return ProcessResult::Continue;
+            }
+            Token::Tag(tag) if tag.kind == EndTag && self.dropped.get() > 0 => {
+                self.dropped.set(self.dropped.get() - 1);
+                return ProcessResult::Continue;
+            }
             Token::Tag(tag) if tag.kind == EndTag => sink.end_tag(&tag.name),
             Token::EndOfFile => sink.end_of_file(),
             _ => {}
