@@ -203,13 +203,14 @@ const OPTIONAL_END: &[&str] = &[
 /// ([`PIECE_OPEN`]), leaving the pieces side by side: the same text, in short nodes. Cuts fall
 /// only in ordinary text, and never inside a character reference; a reading of the input that
 /// differs from html5ever's costs at most a piece's worth of markup, which ammonia, still the
-/// only judge of what is safe, then cleans like any other. The raw text of the elements whose tags ammonia
-/// drops and whose text it keeps ([`RAW_TEXT_KEPT`]) cannot be cut where it stands: those
-/// elements lose their tags here, and their text is written out escaped, then cut.
+/// only judge of what is safe, then cleans like any other. The raw text of the elements whose
+/// tags ammonia drops and whose text it keeps ([`RAW_TEXT_KEPT`]) cannot be cut where it
+/// stands: those elements lose their tags here, and their text is written out escaped, then
+/// cut.
 ///
 /// Elements nested deeper than [`MAX_DEPTH`] lose their tags and keep their content, since
 /// html5ever's tree builder takes time in the depth squared.
-fn bounded(html: &str) -> std::borrow::Cow<'_, str> {
+fn bounded(html: &str) -> Cow<'_, str> {
     if html.len() <= TEXT_PIECE {
         return html.into();
     }
@@ -331,9 +332,16 @@ fn pieces(text: &str) -> Cow<'_, str> {
         return text.into();
     }
     let mut out = String::with_capacity(text.len() + text.len() / TEXT_PIECE * 24);
+    // A newline straight after `<pre>` is dropped by a browser; inside a piece it would not be.
+    let newline = if text.starts_with("\r\n") {
+        2
+    } else {
+        usize::from(text.starts_with(['\r', '\n']))
+    };
+    out.push_str(&text[..newline]);
     out.push_str(PIECE_OPEN);
     let (mut since, mut in_reference) = (0, false);
-    for c in text.chars() {
+    for c in text[newline..].chars() {
         let continues = in_reference && (c.is_ascii_alphanumeric() || c == '#' || c == ';');
         if since >= TEXT_PIECE && !continues {
             out.push_str(PIECE_CLOSE);
@@ -571,6 +579,9 @@ mod tests {
             assert!(!cut_inside, "a reference cut: {rest:?}");
         }
         let html = format!("<p>{text}</p>");
+        assert_eq!(clean(&html), Builder::default().clean(&html).to_string());
+        // The newline a browser drops after `<pre>` is still dropped.
+        let html = format!("<pre>\n{text}</pre>");
         assert_eq!(clean(&html), Builder::default().clean(&html).to_string());
     }
 
