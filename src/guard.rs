@@ -17,7 +17,8 @@ thread_local! {
 /// How deep markup from outside may nest. Parsers of HTML and XML check each new element
 /// against the elements open above it, so a document nested n deep costs time in n²: 40,000
 /// `<ul><li>`s held the sanitiser 12 s. Deeper elements lose their tags and keep their
-/// text, as Chromium's parser does beyond the same depth; no real post comes near it.
+/// text; Chromium's parser, too, stops nesting at this depth (it adds deeper elements as
+/// siblings). No real post comes near it.
 pub const MAX_DEPTH: usize = 512;
 
 /// The work panicked; the guard caught it.

@@ -232,7 +232,7 @@ fn bounded(html: &str) -> Cow<'_, str> {
             Ok(())
         }))
         .append_element_content_handler(element!("*", move |el| {
-            if nests(el) && open.enter(el)? {
+            if nests(el) && open.full_at(el)? {
                 el.remove_and_keep_content();
             }
             let long: Vec<String> = el
@@ -275,9 +275,9 @@ impl Open {
         }
     }
 
-    /// Counts `el` in until its end tag, or tells that there are already as many open as
-    /// there may be (and does not count it).
-    fn enter(&mut self, el: &mut Element<'_, '_>) -> Result<bool, HandlerError> {
+    /// Whether `el` finds as many open as there may be; if not, it is counted in until its end
+    /// tag.
+    fn full_at(&mut self, el: &mut Element<'_, '_>) -> Result<bool, HandlerError> {
         let now = Rc::clone(&self.now);
         if now.get() >= self.most {
             return Ok(true);
@@ -292,8 +292,11 @@ impl Open {
 }
 
 /// Whether `el` counts towards [`MAX_DEPTH`]. Elements whose end tag may be left out (`p`,
-/// `li`, `td`) do not: lol_html does not see them closed implicitly, and they cannot nest
-/// without a counted parent (`ul`, `table`) between them.
+/// `li`, `td`) do not: lol_html does not see them closed implicitly, and they hardly nest
+/// without a counted parent (`ul`, `table`) between them. The count is lol_html's reading,
+/// not html5ever's: an element lol_html never sees closed (`<h3>…</h4>`) stays counted for the
+/// rest of the entry, which only matters past 512 of them; `fit_to_page` then holds the
+/// output to html5ever's own depth.
 fn nests(el: &Element<'_, '_>) -> bool {
     el.can_have_content() && !OPTIONAL_END.contains(&&*el.tag_name())
 }
@@ -340,10 +343,11 @@ fn pieces(text: &str) -> Cow<'_, str> {
     };
     out.push_str(&text[..newline]);
     out.push_str(PIECE_OPEN);
-    let (mut since, mut in_reference) = (0, false);
+    let (mut since, mut in_reference, mut after_cr) = (0, false, false);
     for c in text[newline..].chars() {
         let continues = in_reference && (c.is_ascii_alphanumeric() || c == '#' || c == ';');
-        if since >= TEXT_PIECE && !continues {
+        // Never between `\r` and `\n`: apart, a browser reads them as two line breaks.
+        if since >= TEXT_PIECE && !continues && !(after_cr && c == '\n') {
             out.push_str(PIECE_CLOSE);
             out.push_str(PIECE_OPEN);
             since = 0;
@@ -351,6 +355,7 @@ fn pieces(text: &str) -> Cow<'_, str> {
         out.push(c);
         since += c.len_utf8();
         in_reference = c == '&' || (continues && c != ';');
+        after_cr = c == '\r';
     }
     out.push_str(PIECE_CLOSE);
     out.into()
@@ -375,7 +380,7 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
     let mut open = Open::at_most(MAX_DEPTH);
     let settings = Settings::new()
         .append_element_content_handler(element!("*", move |el| {
-            if nests(el) && open.enter(el)? {
+            if nests(el) && open.full_at(el)? {
                 el.remove();
             }
             Ok(())
@@ -415,13 +420,13 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
     let (mut heading, mut link) = (Open::at_most(1), Open::at_most(1));
     let settings = settings
         .append_element_content_handler(element!("h1, h2, h3, h4, h5, h6", move |el| {
-            if heading.enter(el)? {
+            if heading.full_at(el)? {
                 el.remove_and_keep_content();
             }
             Ok(())
         }))
         .append_element_content_handler(element!("a", move |el| {
-            if link.enter(el)? {
+            if link.full_at(el)? {
                 el.remove_and_keep_content();
             }
             Ok(())
@@ -579,6 +584,14 @@ mod tests {
             assert!(!cut_inside, "a reference cut: {rest:?}");
         }
         let html = format!("<p>{text}</p>");
+        assert_eq!(clean(&html), Builder::default().clean(&html).to_string());
+        // Line breaks written `\r\n` stay one line break each.
+        let crlf = format!(
+            "{}\r\n{}",
+            "x".repeat(TEXT_PIECE - 1),
+            "y".repeat(TEXT_PIECE)
+        );
+        let html = format!("<pre>{crlf}</pre>");
         assert_eq!(clean(&html), Builder::default().clean(&html).to_string());
         // The newline a browser drops after `<pre>` is still dropped.
         let html = format!("<pre>\n{text}</pre>");

@@ -120,8 +120,8 @@ pub enum Repair {
     /// Some other broken markup (a stray `<`, a malformed tag), read as a browser would.
     Markup,
     /// Elements nested deeper than [`MAX_DEPTH`](crate::guard::MAX_DEPTH): their tags were
-    /// dropped and their text kept, as browsers do, since parsing them costs time that grows
-    /// with the depth squared.
+    /// dropped and their text kept (browsers, too, stop nesting there), since parsing them
+    /// costs time that grows with the depth squared.
     TooDeep,
     /// A JSON Feed whose `version` is missing or not the specification's address.
     JsonVersion {
