@@ -173,8 +173,20 @@ const TEXT_PIECE: usize = 1024;
 /// would pass once and be dropped when cleaned again.
 const ATTRIBUTE_MAX: usize = 4096;
 
-fn too_long(value: &str) -> bool {
-    value.len() > ATTRIBUTE_MAX && html_escape::decode_html_entities(value).len() > ATTRIBUTE_MAX
+fn drop_long_attributes(el: &mut Element<'_, '_>) {
+    let long: Vec<String> = el
+        .attributes()
+        .iter()
+        .filter(|a| {
+            let value = a.value();
+            value.len() > ATTRIBUTE_MAX
+                && html_escape::decode_html_entities(&value).len() > ATTRIBUTE_MAX
+        })
+        .map(|a| a.name())
+        .collect();
+    for name in long {
+        el.remove_attribute(&name);
+    }
 }
 
 /// What holds each piece of a long text: an element of a name no one uses, which ammonia
@@ -235,15 +247,7 @@ fn bounded(html: &str) -> Cow<'_, str> {
             if nests(el) && open.full_at(el)? {
                 el.remove_and_keep_content();
             }
-            let long: Vec<String> = el
-                .attributes()
-                .iter()
-                .filter(|a| too_long(&a.value()))
-                .map(|a| a.name())
-                .collect();
-            for name in long {
-                el.remove_attribute(&name);
-            }
+            drop_long_attributes(el);
             Ok(())
         }));
     let mut out = Vec::with_capacity(html.len() + html.len() / 64);
@@ -383,6 +387,10 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
             if nests(el) && open.full_at(el)? {
                 el.remove();
             }
+            // Again, on what html5ever made of the markup: lol_html's first reading of it can
+            // differ (`<svg><b><style><b title='</style>…'` is a style sheet to one and an
+            // attribute to the other), and cleaning twice must settle.
+            drop_long_attributes(el);
             Ok(())
         }))
         .append_element_content_handler(element!("a[href]", |el| {
