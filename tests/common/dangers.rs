@@ -137,11 +137,21 @@ pub fn dangers(html: &str) -> Vec<String> {
 }
 
 /// Sanitised HTML as a second pass must leave it: headings move one level down on each pass by
-/// design, and blank space may settle; anything else that changes is markup that means one
-/// thing to the sanitiser and another to a browser (mutation XSS).
+/// design, and blank space may settle (a run of it to one space, and blank text beside a tag to
+/// nothing: html5ever writes `<pre>` with the newline a browser then drops); anything else that
+/// changes is markup that means one thing to the sanitiser and another to a browser (mutation
+/// XSS).
 pub fn settled(html: &str) -> String {
     static HEADINGS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static BESIDE_TAGS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let headings = HEADINGS.get_or_init(|| regex::Regex::new(r"(</?)h[1-6]").expect("a regex"));
+    let beside = BESIDE_TAGS.get_or_init(|| regex::Regex::new(r">\s+|\s+<").expect("a regex"));
     let html = headings.replace_all(html, "${1}h");
+    let html = beside.replace_all(
+        &html,
+        |c: &regex::Captures<'_>| {
+            if c[0].starts_with('>') { ">" } else { "<" }
+        },
+    );
     html.split_whitespace().collect::<Vec<_>>().join(" ")
 }
