@@ -425,20 +425,16 @@ fn fit_to_page(html: &str, base: Option<&Url>) -> Option<String> {
     // them when it drops a tag between the two (`<h1><font><h5>`), and html5ever when it
     // gives up mending links tangled with blocks; a browser reading them again would close
     // the outer one there, so cleaning twice would not give what once gave.
-    let (mut heading, mut link) = (Open::at_most(1), Open::at_most(1));
-    let settings = settings
-        .append_element_content_handler(element!("h1, h2, h3, h4, h5, h6", move |el| {
-            if heading.full_at(el)? {
-                el.remove_and_keep_content();
-            }
-            Ok(())
-        }))
-        .append_element_content_handler(element!("a", move |el| {
-            if link.full_at(el)? {
+    let mut settings = settings;
+    for kind in ["h1, h2, h3, h4, h5, h6", "a"] {
+        let mut open = Open::at_most(1);
+        settings = settings.append_element_content_handler(element!(kind, move |el| {
+            if open.full_at(el)? {
                 el.remove_and_keep_content();
             }
             Ok(())
         }));
+    }
     // The page's title is its one `h1`: a post that uses `h1` moves every heading down a
     // level; one whose headings start at `h2` keeps them, so that none is skipped.
     // (ammonia writes tag names in lower case.)
