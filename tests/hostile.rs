@@ -3,8 +3,11 @@
 //! time is up. Nothing may panic, nothing may take longer than the timeout, no unsafe markup
 //! may come out of a feed or the sanitiser, and sanitising twice must give what once gave.
 //!
-//! Each target runs `ROUNDUP_HOSTILE_SECONDS` (default 2; `.ci/run` gives it longer) with a
-//! timeout per input of `ROUNDUP_HOSTILE_TIMEOUT` seconds (default 20, for debug builds). A
+//! Each target runs `ROUNDUP_HOSTILE_SECONDS` (default 2) with a timeout per input of
+//! `ROUNDUP_HOSTILE_TIMEOUT` seconds (default 20, for debug builds). The seed is the clock's
+//! unless `ROUNDUP_HOSTILE_SEED` gives one, and `ROUNDUP_HOSTILE_INPUTS` may stop a target
+//! after that many mutated inputs: `.ci/run` gives both, so CI tries the same inputs each time
+//! and fails on a change, never on a new draw; a fresh seed explores. A
 //! failure saves the input under `target/hostile/` and names the seed that replays it:
 //! `ROUNDUP_HOSTILE_SEED=<seed> cargo test --test hostile <target>`, or replays it alone:
 //! `ROUNDUP_HOSTILE_REPLAY=target/hostile/<file> cargo test --test hostile`. Every failure found
@@ -81,6 +84,12 @@ fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
     } else {
         seconds("ROUNDUP_HOSTILE_SECONDS", 2)
     };
+    // ROUNDUP_HOSTILE_INPUTS=<n> stops after n mutated inputs, if the time is not up first: with
+    // a fixed seed, the same inputs on every machine.
+    let most = std::env::var("ROUNDUP_HOSTILE_INPUTS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(usize::MAX);
     let timeout = seconds("ROUNDUP_HOSTILE_TIMEOUT", 20);
     let (cases, inbox) = mpsc::channel::<Vec<u8>>();
     let (answers, outcome) = mpsc::channel::<Result<(), String>>();
@@ -114,7 +123,7 @@ fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
     loop {
         let (input, how) = if executed < seeds.len() {
             (seeds[executed].clone(), vec!["seed as it is"])
-        } else if started.elapsed() < budget {
+        } else if started.elapsed() < budget && executed - seeds.len() < most {
             let mut input = rng.pick(&seeds).clone();
             let other = rng.pick(&seeds).clone();
             let mut how = Vec::new();
