@@ -27,9 +27,13 @@ use url::Url;
 
 type Check = Box<dyn FnMut(&[u8]) -> Result<(), String>>;
 
+/// A number the environment gives, if it gives one.
+fn setting(variable: &str) -> Option<u64> {
+    std::env::var(variable).ok().and_then(|v| v.parse().ok())
+}
+
 fn seconds(variable: &str, default: u64) -> Duration {
-    let value = std::env::var(variable).ok().and_then(|v| v.parse().ok());
-    Duration::from_secs(value.unwrap_or(default))
+    Duration::from_secs(setting(variable).unwrap_or(default))
 }
 
 fn manifest() -> &'static Path {
@@ -71,14 +75,11 @@ fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
     };
     assert!(!seeds.is_empty(), "{name}: no seeds");
     common::runtime();
-    let seed = std::env::var("ROUNDUP_HOSTILE_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64)
-        });
+    let seed = setting("ROUNDUP_HOSTILE_SEED").unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+    });
     let budget = if replay.is_some() {
         Duration::ZERO
     } else {
@@ -86,10 +87,7 @@ fn hammer(name: &str, seeds: Vec<Vec<u8>>, make: fn() -> Check) {
     };
     // ROUNDUP_HOSTILE_INPUTS=<n> stops after n mutated inputs, if the time is not up first: with
     // a fixed seed, the same inputs on every machine.
-    let most = std::env::var("ROUNDUP_HOSTILE_INPUTS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(usize::MAX);
+    let most = setting("ROUNDUP_HOSTILE_INPUTS").map_or(usize::MAX, |n| n as usize);
     let timeout = seconds("ROUNDUP_HOSTILE_TIMEOUT", 20);
     let (cases, inbox) = mpsc::channel::<Vec<u8>>();
     let (answers, outcome) = mpsc::channel::<Result<(), String>>();
